@@ -1,0 +1,37 @@
+//===- backends/runtime/plan.h - an executable, partitioned plan -*- C++ -*-===//
+#pragma once
+
+#include "backends/buffer.h"
+#include "backends/runtime/run_stats.h"
+
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace duet {
+
+class Graph;
+
+/// Parameter values by name.
+using ParamStore = std::map<std::string, Buffer>;
+
+/// A compiled graph: the optimized, partitioned graph plus a flat list of
+/// steps (pure nodes and torch regions). Run it many times with new inputs.
+class Plan {
+public:
+  virtual ~Plan() = default;
+  /// The graph after all passes (annotated with backends and regions).
+  virtual const Graph &graph() const = 0;
+  /// Runs with `inputs` in graph-input order and parameters by name.
+  /// Throws duet::Error naming the input on a count/dtype/shape mismatch, or
+  /// a missing parameter. Returns one buffer per graph output.
+  virtual std::vector<Buffer> run(std::span<const Buffer> inputs, const ParamStore &params) = 0;
+  /// Statistics of the most recent run (and cumulative fallback count).
+  virtual const RunStats &stats() const = 0;
+  /// Per-pass timings of the compilation.
+  virtual std::string compileReport() const = 0;
+};
+
+} // namespace duet

@@ -1,0 +1,32 @@
+//===- backends/runtime/run_stats.h - what a run did ------------*- C++ -*-===//
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace duet {
+
+/// Time of one step of a plan (a pure node or a torch region).
+struct StepTiming {
+  std::string label;   // "%3 matmul" or "region 0 (5 nodes)"
+  std::string backend; // "pure" / "torch" / "pure (fallback)"
+  double estimatedSeconds = 0; // from the cost model, 0 when unknown
+  double measuredSeconds = 0;  // last run
+};
+
+struct RunStats {
+  int64_t pureNodes = 0, torchNodes = 0; // compute nodes (no sources, no conversions)
+  int64_t regions = 0;
+  int64_t conversions = 0;      // to_torch / from_torch executed
+  int64_t zeroCopyBytes = 0;    // converted without copying
+  int64_t copiedBytes = 0;      // converted with a copy
+  int64_t fallbacks = 0;        // torch regions re-run on pure
+  int64_t planCacheHits = 0, planCacheMisses = 0;
+  double totalSeconds = 0;
+  std::vector<StepTiming> steps;
+  /// Human-readable table (what `duet run --stats` prints).
+  std::string format() const;
+};
+
+} // namespace duet

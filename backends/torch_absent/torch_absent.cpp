@@ -1,0 +1,8 @@
+//===- backends/torch_absent/torch_absent.cpp - no LibTorch in this build -===//
+#include "backends/torch_backend.h"
+
+namespace duet {
+
+TorchBackend *torchBackend() { return nullptr; }
+
+} // namespace duet

@@ -1,0 +1,79 @@
+//===- backends/torch_backend.h - the torch backend, seen from outside -*- C++ -*-===//
+//
+// The only view of LibTorch the rest of duet has. The implementation lives
+// in backends/torch/ (the only place torch headers are included); a build
+// without LibTorch links backends/torch_absent.cpp instead, whose
+// torchBackend() returns nullptr.
+//
+#pragma once
+
+#include "backends/buffer.h"
+
+#include <span>
+#include <string>
+#include <vector>
+
+namespace duet {
+
+class Node;
+
+/// Data crossing between the pure and torch worlds during one region run.
+struct ConversionStats {
+  int64_t conversions = 0;   // values converted (either direction)
+  int64_t zeroCopyBytes = 0; // bytes shared without a copy (from_blob / wrap)
+  int64_t copiedBytes = 0;   // bytes that had to be copied (non-contiguous result...)
+};
+
+/// A connected set of torch-assigned nodes executed in one call.
+struct TorchRegion {
+  /// Nodes to run, in topological order. to_torch / from_torch nodes may be
+  /// among them (they are identities on values).
+  std::vector<const Node *> nodes;
+  /// Values defined outside the region that its nodes read, in the order of
+  /// the `inputs` buffers passed to runRegion.
+  std::vector<const Node *> inputs;
+  /// Region nodes whose values are needed outside, in the order of the
+  /// returned buffers.
+  std::vector<const Node *> outputs;
+};
+
+class TorchBackend {
+public:
+  virtual ~TorchBackend() = default;
+  /// Whether torch can run this node; if not and `whyNot` is given, says why.
+  virtual bool supports(const Node &node, std::string *whyNot = nullptr) const = 0;
+  /// Runs a region. Input buffers are wrapped with torch::from_blob (no
+  /// copy); results come back as Buffers sharing the tensors' storage when
+  /// contiguous. Throws duet::Error (with the node and torch's message) if
+  /// torch fails; the caller decides about fallback.
+  virtual std::vector<Buffer> runRegion(const TorchRegion &region,
+                                        std::span<const Buffer> inputs,
+                                        ConversionStats &stats) = 0;
+  /// "LibTorch 1.13.1"
+  virtual std::string version() const = 0;
+  /// Which BLAS torch's GEMM calls, e.g. "openblas-pthread (libopenblas.so.0)"
+  /// or "reference BLAS (slow: install libopenblas0-pthread)".
+  virtual std::string blasName() const = 0;
+  virtual int numThreads() const = 0;
+  virtual void setNumThreads(int n) = 0;
+  /// Makes each runRegion call fail with probability p (deterministic for a
+  /// seed) to exercise fallback paths; p = 0 turns it off. Also set by the
+  /// environment: DUET_INJECT_TORCH_FAILURE=p, DUET_INJECT_TORCH_FAILURE_SEED.
+  /// Throws duet::Error unless 0 <= p <= 1.
+  virtual void setFailureInjection(double /*p*/, uint64_t /*seed*/) {}
+};
+
+/// The torch backend of this build, or nullptr when duet was built without
+/// LibTorch.
+TorchBackend *torchBackend();
+/// setFailureInjection on this build's torch backend; no-op without one.
+inline void setTorchFailureInjection(double p, uint64_t seed = 0) {
+  if (TorchBackend *b = torchBackend())
+    b->setFailureInjection(p, seed);
+}
+/// Message used whenever torch is requested but absent.
+inline constexpr const char *kNoTorchMessage =
+    "this build of duet has no torch backend (LibTorch was not found when it was "
+    "configured; install libtorch-dev and reconfigure, or use --mode pure)";
+
+} // namespace duet

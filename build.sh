@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# duet's one entry point for setting up, building, running and testing.
+#
+#   ./build.sh demo    install what is missing, build, run the demo
+#   ./build.sh test    install what is missing, build, run the whole test suite
+#                      (with LibTorch, then a quick pure-only build as well)
+#   ./build.sh build   install what is missing and build
+#
+# Incremental: packages are installed only when missing, and CMake/Ninja
+# rebuild only what changed. Environment: BUILD_DIR (default build),
+# DUET_JOBS (default: number of cores), DUET_SKIP_APT=1 to never call apt-get.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BUILD_DIR=${BUILD_DIR:-build}
+JOBS=${DUET_JOBS:-$(nproc)}
+PACKAGES=(
+  g++ cmake ninja-build pkg-config
+  libeigen3-dev libfmt-dev nlohmann-json3-dev libcli11-dev
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  libtorch-dev libopenblas0-pthread   # torch backend; OpenBLAS makes torch GEMM ~15x faster
+  graphviz                            # duet dump --format svg|png
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+install_missing() {
+  [[ ${DUET_SKIP_APT:-0} == 1 ]] && return 0
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  log "installing missing packages: ${missing[*]}"
+  local sudo=()
+  if [[ $(id -u) != 0 ]]; then
+    command -v sudo >/dev/null || { echo "error: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+configure_and_build() { # dir, extra cmake args...
+  local dir=$1; shift
+  if [[ ! -f $dir/build.ninja ]]; then
+    log "configuring $dir $*"
+    cmake -S . -B "$dir" -G Ninja "$@"
+  fi
+  log "building $dir"
+  cmake --build "$dir" -j "$JOBS"
+}
+
+run_tests() { # dir, extra ctest args...
+  local dir=$1; shift
+  log "testing $dir"
+  ctest --test-dir "$dir" --output-on-failure -j "$JOBS" "$@"
+}
+
+cmd=${1:-}
+case $cmd in
+  demo)
+    install_missing
+    configure_and_build "$BUILD_DIR"
+    log "running the demo"
+    "$BUILD_DIR/bin/demo"
+    ;;
+  test)
+    install_missing
+    configure_and_build "$BUILD_DIR"
+    run_tests "$BUILD_DIR"
+    # The configuration without LibTorch must keep building and passing.
+    configure_and_build "$BUILD_DIR-pure" -DDUET_WITH_TORCH=OFF -DDUET_BUILD_BENCH=OFF
+    run_tests "$BUILD_DIR-pure"
+    ;;
+  build)
+    install_missing
+    configure_and_build "$BUILD_DIR"
+    ;;
+  *)
+    echo "usage: ./build.sh demo|test|build" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,18 @@
+# Third-party packages, all from Debian (./build.sh installs them).
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)
+find_package(fmt REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(Threads REQUIRED)
+
+set(DUET_HAVE_TORCH OFF)
+if(NOT DUET_WITH_TORCH STREQUAL "OFF")
+  find_package(Torch QUIET)
+  if(Torch_FOUND)
+    set(DUET_HAVE_TORCH ON)
+  elseif(DUET_WITH_TORCH STREQUAL "ON")
+    message(FATAL_ERROR "DUET_WITH_TORCH=ON but LibTorch was not found (apt-get install libtorch-dev)")
+  else()
+    message(STATUS "duet: LibTorch not found; building the pure backend only")
+  endif()
+endif()

@@ -1,0 +1,21 @@
+//===- ir/parser.h - reading the text form ----------------------*- C++ -*-===//
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace duet {
+
+class Graph;
+
+/// Parses one graph in the text form of ir/printer.h. `file` is used only in
+/// messages. Throws duet::ParseError with line/column and what was expected
+/// ("expected ':' after value name"), unknown ops, undefined or redefined
+/// values, bad attributes and type mismatches included. The result is
+/// verified (ir/verifier.h), and declared types must match the inferred ones.
+std::unique_ptr<Graph> parseGraph(std::string_view text, const std::string &file = "<input>");
+/// Reads and parses a file; a missing file is a duet::Error naming it.
+std::unique_ptr<Graph> parseGraphFile(const std::string &path);
+
+} // namespace duet

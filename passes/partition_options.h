@@ -1,0 +1,34 @@
+//===- passes/partition_options.h - inputs of the partitioner ---*- C++ -*-===//
+#pragma once
+
+#include "passes/mode.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace duet {
+
+class Node;
+class PassManager;
+class CostProfile; // passes/cost_profile.h
+
+struct PartitionOptions {
+  Mode mode = Mode::Pure;
+  /// Cost profile for auto mode; null means the shipped defaults.
+  std::shared_ptr<const CostProfile> profile;
+  /// Whether a node can run on torch (null: torch absent, nothing can).
+  std::function<bool(const Node &, std::string *whyNot)> torchSupports;
+  /// Per-op element-count thresholds ("matmul" -> 1000000): at or above, the
+  /// op goes to torch in auto mode, overriding the estimate.
+  std::map<std::string, double> thresholds;
+  /// Regions whose estimated saving is below this many seconds go back to pure.
+  double minRegionSeconds = 0.0;
+};
+
+/// Appends the partitioning passes (annotate-cost, partition, merge-regions,
+/// insert-conversions) configured by `opts` to `pm`.
+void addPartitionPasses(PassManager &pm, const PartitionOptions &opts);
+
+} // namespace duet
