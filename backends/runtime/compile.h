@@ -27,6 +27,11 @@ struct CompileOptions {
   std::function<void(const std::string &)> printSink;
   /// A failing torch region is an error instead of falling back to pure.
   bool strict = false;
+  /// Reject graphs whose tensors would need more bytes than this at their
+  /// peak, before allocating anything (backends/runtime/memory_budget.h).
+  /// 0: no limit; defaultCompileOptions() applies DUET_MEMORY_LIMIT, else
+  /// the physical memory.
+  int64_t memoryLimitBytes = 0;
 };
 
 /// The options a plain run uses: mode from duet::currentMode(), strict from

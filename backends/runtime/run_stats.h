@@ -13,6 +13,9 @@ struct StepTiming {
   std::string backend; // "pure" / "torch" / "pure (fallback)"
   double estimatedSeconds = 0; // from the cost model, 0 when unknown
   double measuredSeconds = 0;  // last run
+  double startSeconds = 0;     // last run: when the step began, since the run began
+  int64_t conversions = 0;     // last run: values converted by this step (torch regions)
+  int64_t convertedBytes = 0;  // last run: bytes of those conversions
 };
 
 struct RunStats {
