@@ -1,0 +1,251 @@
+//===- tools/dump_command.cpp - `duet dump FILE.duet` ---------------------===//
+//
+// Partitions a graph file as `duet run` would and shows the result as
+// annotated text, Graphviz (DOT, SVG, PNG) or JSON, with per-node estimates,
+// the reasons of each decision (--explain), a summary table against the
+// all-pure and all-torch plans, and a what-if diff (--diff).
+//
+#include "tools/dump_command.h"
+
+#include "backends/runtime/machine_info.h"
+#include "backends/runtime/mode_setting.h"
+#include "backends/runtime/profile_env.h"
+#include "backends/torch_backend.h"
+#include "ir/error.h"
+#include "ir/parser.h"
+#include "ir/value_names.h"
+#include "passes/cost_profile.h"
+#include "passes/partition.h"
+#include "tools/commands.h"
+#include "tools/dump_model.h"
+#include "tools/dump_pipeline.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+namespace duet::cli {
+
+namespace {
+
+/// The settings a dump partitions with, resolved like `duet run` does.
+struct Settings {
+  PartitionOptions options;
+  std::string profileName;
+};
+
+std::map<std::string, double> parseThresholds(const std::vector<std::string> &specs) {
+  std::map<std::string, double> out;
+  for (const std::string &spec : specs) {
+    size_t eq = spec.find('=');
+    std::string op = spec.substr(0, eq);
+    if (eq == std::string::npos || !opFromName(op))
+      throw Error("--threshold " + spec + ": expected OP=N with OP an op name (e.g. matmul=1e6)");
+    std::string count = spec.substr(eq + 1);
+    size_t used = 0;
+    double n = -1;
+    try {
+      n = std::stod(count, &used);
+    } catch (const std::exception &) {
+      used = 0;
+    }
+    if (used != count.size() || count.empty() || !(n >= 0))
+      throw Error("--threshold " + spec + ": '" + count + "' is not a non-negative number");
+    out[op] = n;
+  }
+  return out;
+}
+
+Mode resolveMode(const std::string &flag) {
+  Mode mode = currentMode();
+  if (!flag.empty()) {
+    std::optional<Mode> m = parseMode(flag);
+    if (!m)
+      throw Error("--mode " + flag + ": expected pure, torch or auto");
+    mode = *m;
+  }
+  requireModeAvailable(mode);
+  return mode;
+}
+
+/// The profile plain runs use (DUET_PROFILE, the default file, or none).
+Settings environmentSettings(Mode mode) {
+  Settings s;
+  s.options.mode = mode;
+  s.profileName = "shipped defaults";
+  if (mode != Mode::Pure) {
+    s.options.profile = profileFromEnvironment();
+    if (s.options.profile) {
+      const char *env = std::getenv("DUET_PROFILE");
+      s.profileName = env && *env ? env : defaultProfilePath();
+    }
+  }
+  if (TorchBackend *torch = torchBackend())
+    s.options.torchSupports = [torch](const Node &n, std::string *whyNot) {
+      return torch->supports(n, whyNot);
+    };
+  return s;
+}
+
+std::string settingsText(const Settings &s) {
+  std::string text = fmt::format("mode {}, profile {}", modeName(s.options.mode), s.profileName);
+  if (!s.options.thresholds.empty())
+    text += ", thresholds " + formatThresholds(s.options.thresholds);
+  return text;
+}
+
+DumpData dumpData(const Graph &input, const Graph &g, const Settings &s, std::string stage,
+                  bool complete, std::vector<NodeSnapshot> afterPartition, bool explain,
+                  bool withSummary = true) {
+  DumpData d;
+  d.graph = &g;
+  d.stage = std::move(stage);
+  d.complete = complete;
+  d.mode = s.options.mode;
+  d.profile = &profileOf(s.options);
+  d.profileName = s.profileName;
+  d.thresholds = s.options.thresholds;
+  d.labels = valueLabels(g);
+  d.afterPartition = std::move(afterPartition);
+  d.explain = explain;
+  d.withSummary = withSummary;
+  if (!withSummary)
+    return d; // the single-backend plans cost two more pipeline runs
+  d.chosen = estimatePlan(g, *d.profile);
+  d.allPure = estimateForMode(input, s.options, Mode::Pure);
+  if (s.options.torchSupports)
+    d.allTorch = estimateForMode(input, s.options, Mode::Torch);
+  return d;
+}
+
+void writeOutput(const std::string &text, const std::string &path) {
+  if (path.empty() || path == "-") {
+    std::cout << text;
+    return;
+  }
+  std::ofstream out(path, std::ios::binary);
+  if (!out)
+    throw Error("cannot write '" + path + "'");
+  out << text;
+  if (!out.flush())
+    throw Error("error while writing '" + path + "'");
+}
+
+} // namespace
+
+int dumpGraphFile(const DumpOptions &o) {
+  std::unique_ptr<Graph> input = parseGraphFile(o.file);
+  const bool graphviz = o.format == "dot" || o.format == "svg" || o.format == "png";
+  if (o.printAfterAll && o.format != "text")
+    throw Error("--print-after-all shows every stage as text; use --after PASS with --format " +
+                o.format + " to see one stage");
+  if (o.collapse && o.noCollapse)
+    throw Error("--collapse and --no-collapse contradict each other");
+
+  Mode mode = resolveMode(o.mode);
+  Settings settings = environmentSettings(mode);
+  Settings chosen = settings;
+  if (!o.profile.empty()) {
+    chosen.options.profile = loadProfileChecked(o.profile); // warns if stale
+    chosen.profileName = o.profile;
+  }
+  chosen.options.thresholds = parseThresholds(o.thresholds);
+
+  if (o.diff) {
+    if (o.profile.empty() && o.thresholds.empty())
+      throw Error("--diff compares the default partition with the one --threshold OP=N or "
+                  "--profile FILE gives; pass at least one of them");
+    if (o.format != "text")
+      throw Error("--diff prints a text report; drop --format " + o.format);
+    writeOutput(diffReport(*input, settings.options, settingsText(settings), chosen.options,
+                           settingsText(chosen)),
+                o.output);
+    return 0;
+  }
+
+  std::string text;
+  std::vector<NodeSnapshot> partitionSnapshot;
+  auto afterEach = [&](std::string_view pass, const Graph &g) {
+    if (pass == "partition") {
+      partitionSnapshot.assign(g.idBound(), {});
+      for (const Node *n : g.nodes())
+        partitionSnapshot[n->id()] = {true, n->backend(), n->region(), n->reason()};
+    }
+    if (!o.printAfterAll)
+      return;
+    DumpData d =
+        dumpData(*input, g, chosen, std::string(pass), false, partitionSnapshot, false, false);
+    text += fmt::format("// *** IR Dump After {} ***\n", pass) + emitText(d) + "\n";
+  };
+  StageRun run = runStages(*input, chosen.options, o.after, afterEach);
+  DumpData d = dumpData(*input, *run.graph, chosen, run.lastPass, run.complete,
+                        std::move(run.afterPartition), o.explain);
+
+  if (o.format == "text") {
+    writeOutput(text + emitText(d), o.output);
+  } else if (o.format == "json") {
+    writeOutput(emitJson(d), o.output);
+  } else if (graphviz) {
+    DotOptions dot;
+    dot.collapse = o.collapse || (!o.noCollapse && run.graph->size() > kAutoCollapseNodes);
+    std::string source = emitDot(d, dot);
+    if (o.format == "dot")
+      writeOutput(source, o.output);
+    else
+      renderDot(source, o.format, o.output == "-" ? "" : o.output);
+  } else {
+    throw Error("--format " + o.format + ": expected text, dot, json, svg or png");
+  }
+  return 0;
+}
+
+void addDumpCommand(CLI::App &app) {
+  auto opts = std::make_shared<DumpOptions>();
+  CLI::App *dump = app.add_subcommand(
+      "dump", "Show how a graph is partitioned: backends, regions, conversions, cost estimates "
+              "and the reason for each decision.");
+  dump->add_option("file", opts->file, "Graph in the text form (.duet)")->required();
+  dump->add_option("--mode", opts->mode,
+                   "Partition as this mode would (default: $DUET_MODE, else auto with torch "
+                   "built in, else pure)")
+      ->check(CLI::IsMember({"pure", "torch", "auto"}));
+  dump->add_option("--profile", opts->profile,
+                   "Cost profile (JSON from `duet tune`) instead of $DUET_PROFILE / the default")
+      ->type_name("FILE");
+  dump->add_option("--threshold", opts->thresholds,
+                   "Auto mode: op goes to torch at or above N elements, e.g. matmul=1e6 "
+                   "(repeatable)")
+      ->type_name("OP=N")
+      ->expected(1)
+      ->take_all();
+  auto *after = dump->add_option("--after", opts->after,
+                                 "Show the graph after pass PASS instead of the final plan")
+                    ->type_name("PASS");
+  dump->add_flag("--print-after-all", opts->printAfterAll,
+                 "Print the graph (text) after every pass, then the final plan")
+      ->excludes(after);
+  dump->add_option("--format", opts->format, "Output format")
+      ->check(CLI::IsMember({"text", "dot", "json", "svg", "png"}))
+      ->default_val("text");
+  dump->add_option("-o,--output", opts->output, "Write to FILE instead of stdout")
+      ->type_name("FILE");
+  dump->add_flag("--explain", opts->explain,
+                 "Say why each node runs where it does: estimates, the threshold or cost term "
+                 "that decided, and what region merging changed");
+  dump->add_flag("--diff", opts->diff,
+                 "What-if: list the nodes whose backend changes under --threshold/--profile "
+                 "compared with the default, and the predicted change in total time");
+  dump->add_flag("--collapse", opts->collapse,
+                 "DOT: draw each chain of 3+ elementwise ops as one box (automatic above 80 "
+                 "nodes)");
+  dump->add_flag("--no-collapse", opts->noCollapse, "DOT: never collapse elementwise chains");
+  dump->callback([opts] {
+    if (int rc = dumpGraphFile(*opts))
+      throw CLI::RuntimeError(rc);
+  });
+}
+
+} // namespace duet::cli

@@ -1,0 +1,30 @@
+//===- tools/dump_command.h - `duet dump FILE.duet` -------------*- C++ -*-===//
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace duet::cli {
+
+struct DumpOptions {
+  std::string file;
+  std::string mode;                          // empty: DUET_MODE / default
+  std::string profile;                       // cost profile JSON; empty: DUET_PROFILE / default
+  std::vector<std::string> thresholds;       // OP=N
+  std::string after;                         // stop after this pass
+  bool printAfterAll = false;                // text dump after every pass
+  std::string format = "text";               // text | dot | json | svg | png
+  std::string output;                        // file; empty: stdout
+  bool explain = false;                      // why each node went where
+  bool diff = false;                         // what-if: default vs --threshold/--profile
+  bool collapse = false, noCollapse = false; // DOT: elementwise chains
+};
+
+/// Runs the command; throws duet::Error on user errors. Returns the exit code.
+int dumpGraphFile(const DumpOptions &opts);
+
+/// Renders DOT text with Graphviz's `dot -T<format>` into `outPath` (stdout
+/// when empty). Throws duet::Error when `dot` is not on PATH or fails.
+void renderDot(const std::string &dot, const std::string &format, const std::string &outPath);
+
+} // namespace duet::cli

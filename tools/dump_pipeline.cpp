@@ -1,0 +1,56 @@
+//===- tools/dump_pipeline.cpp - running the plan passes for a dump -------===//
+#include "tools/dump_pipeline.h"
+
+#include "ir/error.h"
+#include "ir/value_names.h"
+#include "passes/pass.h"
+#include "passes/pass_manager.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace duet::cli {
+
+namespace {
+
+std::vector<NodeSnapshot> snapshot(const Graph &g) {
+  std::vector<NodeSnapshot> s(g.idBound());
+  for (const Node *n : g.nodes())
+    s[n->id()] = {true, n->backend(), n->region(), n->reason()};
+  return s;
+}
+
+} // namespace
+
+StageRun runStages(const Graph &input, const PartitionOptions &opts, std::string_view stopAfter,
+                   const std::function<void(std::string_view, const Graph &)> &afterEach) {
+  std::vector<std::string> names = planPassNames();
+  if (!stopAfter.empty() && std::find(names.begin(), names.end(), stopAfter) == names.end())
+    throw Error(fmt::format("--after {}: not a pass of the pipeline; it runs {}", stopAfter,
+                            fmt::join(names, ", ")));
+  StageRun run;
+  run.graph = input.clone();
+  stripConversions(*run.graph);
+  for (const std::string &name : names) {
+    if (name == "insert-conversions")
+      run.preConversionLabels = valueLabels(*run.graph);
+    PassManager pm; // one pass at a time: verified after it, like compile()
+    pm.add(createPlanPass(name, opts));
+    pm.run(*run.graph);
+    run.lastPass = name;
+    if (name == "partition")
+      run.afterPartition = snapshot(*run.graph);
+    if (afterEach)
+      afterEach(name, *run.graph);
+    if (name == stopAfter) {
+      run.complete = name == names.back();
+      break;
+    }
+  }
+  if (run.preConversionLabels.empty())
+    run.preConversionLabels = valueLabels(*run.graph);
+  return run;
+}
+
+} // namespace duet::cli

@@ -1,0 +1,172 @@
+//===- tools/run_command.cpp - `duet run FILE.duet` -----------------------===//
+#include "tools/run_command.h"
+
+#include "backends/npy.h"
+#include "backends/runtime/compile.h"
+#include "backends/runtime/mode_setting.h"
+#include "backends/runtime/params.h"
+#include "backends/runtime/plan.h"
+#include "backends/runtime/trace_writer.h"
+#include "frontend/summary.h"
+#include "ir/error.h"
+#include "ir/graph.h"
+#include "ir/parser.h"
+#include "tools/commands.h"
+#include "tools/run_inputs.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+namespace duet::cli {
+
+namespace {
+
+CompileOptions compileOptionsFor(const RunOptions &opts) {
+  if (!opts.mode.empty()) {
+    std::optional<Mode> mode = parseMode(opts.mode);
+    if (!mode)
+      throw Error("--mode " + opts.mode + ": expected pure, torch or auto");
+    requireModeAvailable(*mode);
+    setMode(*mode); // before defaultCompileOptions: a bad DUET_MODE no longer matters
+  }
+  // --profile FILE is DUET_PROFILE=FILE for this process (loaded, checked and
+  // reported stale by profileFromEnvironment, like the variable).
+  if (!opts.profile.empty())
+    setenv("DUET_PROFILE", opts.profile.c_str(), 1);
+  CompileOptions c = defaultCompileOptions();
+  c.strict = c.strict || opts.strict;
+  for (const std::string &spec : opts.thresholds) {
+    size_t eq = spec.find('=');
+    std::string op = spec.substr(0, eq);
+    if (eq == std::string::npos || !opFromName(op))
+      throw Error("--threshold " + spec + ": expected OP=N with OP an op name (e.g. matmul=1e6)");
+    std::string count = spec.substr(eq + 1);
+    size_t used = 0;
+    double n = -1;
+    try {
+      n = std::stod(count, &used);
+    } catch (const std::exception &) {
+      used = 0;
+    }
+    if (used != count.size() || count.empty() || !(n >= 0))
+      throw Error("--threshold " + spec + ": '" + count + "' is not a non-negative number");
+    c.partition.thresholds[op] = n;
+  }
+  if (!opts.thresholds.empty() && c.mode != Mode::Auto)
+    std::cerr << "duet: warning: --threshold only affects auto mode (the mode is "
+              << modeName(c.mode) << ")\n";
+  if (!opts.printAfter.empty()) {
+    c.printAfter = opts.printAfter;
+    c.printSink = [](const std::string &text) { std::cout << text; };
+  }
+  return c;
+}
+
+std::string outputName(const Graph &g, size_t i) {
+  const std::string &name = g.outputs()[i]->name();
+  return name.empty() ? "output" + std::to_string(i) : name;
+}
+
+} // namespace
+
+int runGraphFile(const RunOptions &opts) {
+  std::unique_ptr<Graph> g = parseGraphFile(opts.file);
+  CompileOptions copts = compileOptionsFor(opts);
+
+  BoundInputs bound = bindInputFiles(*g, opts.inputs);
+  fillRandomInputs(*g, bound.inputs, opts.seed);
+  ParamStore params =
+      opts.paramsDir.empty() ? initParams(*g, opts.seed) : loadParams(*g, opts.paramsDir);
+  for (auto &[name, value] : bound.params)
+    params[name] = value;
+  if (!opts.saveParamsDir.empty())
+    saveValues(opts.saveParamsDir, params);
+
+  std::shared_ptr<Plan> plan = compile(*g, copts);
+  std::vector<Buffer> outs;
+  auto start = std::chrono::steady_clock::now();
+  for (int r = 0; r < std::max(opts.repeat, 1); ++r)
+    outs = plan->run(bound.inputs, params);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::cout << fmt::format("graph {} ({} nodes), mode {}: ran in {:.3f} ms{}\n", g->name(),
+                           g->size(), modeName(copts.mode),
+                           1e3 * seconds / std::max(opts.repeat, 1),
+                           opts.repeat > 1 ? fmt::format(" (mean of {})", opts.repeat) : "");
+  for (size_t i = 0; i < outs.size(); ++i)
+    std::cout << fmt::format("  %{} = {}\n", outputName(*g, i), summarize(outs[i]));
+  if (!opts.outDir.empty()) {
+    ParamStore named;
+    for (size_t i = 0; i < outs.size(); ++i)
+      named[outputName(*g, i)] = outs[i];
+    saveValues(opts.outDir, named);
+    std::cout << "wrote " << outs.size() << " output(s) to " << opts.outDir << '\n';
+  }
+  if (opts.stats)
+    std::cout << plan->stats().format();
+  if (!opts.trace.empty())
+    writeTraceFile(opts.trace, plan->stats(), {g->name(), std::string(modeName(copts.mode))});
+  return 0;
+}
+
+void addRunCommand(CLI::App &app) {
+  auto opts = std::make_shared<RunOptions>();
+  CLI::App *run = app.add_subcommand("run", "Load a graph file, run it and print its outputs.");
+  run->add_option("file", opts->file, "Graph in the text form (.duet)")->required();
+  run->add_option("-i,--input", opts->inputs,
+                  "Input value from a .npy file; NAME=FILE binds input (or parameter) NAME, a "
+                  "bare FILE binds the next input in order. Repeatable; unbound inputs get "
+                  "random values from --seed.")
+      ->type_name("[NAME=]FILE")
+      ->expected(1)
+      ->take_all();
+  run->add_option("--seed", opts->seed, "Seed of random inputs and initial parameters")
+      ->default_val(0);
+  run->add_option("-o,--output-dir", opts->outDir,
+                  "Write each output as DIR/<name>.npy (anonymous outputs: output0.npy, ...)")
+      ->type_name("DIR");
+  run->add_option("--mode", opts->mode,
+                  "Where ops run (default: $DUET_MODE, else auto with "
+                  "torch built in, else pure)")
+      ->check(CLI::IsMember({"pure", "torch", "auto"}));
+  run->add_flag("--strict", opts->strict,
+                "A failing torch region is an error instead of falling back to pure");
+  run->add_flag("--stats", opts->stats,
+                "Print partition and timing statistics (nodes per backend, regions, "
+                "conversions, per-step time)");
+  run->add_option("--threshold", opts->thresholds,
+                  "Auto mode: op goes to torch at or above N result elements, e.g. matmul=1e6 "
+                  "(repeatable)")
+      ->type_name("OP=N")
+      ->expected(1)
+      ->take_all();
+  run->add_option("--params", opts->paramsDir,
+                  "Load every parameter from DIR/<name>.npy instead of initializing it")
+      ->type_name("DIR");
+  run->add_option("--save-params", opts->saveParamsDir,
+                  "Write the parameters used as DIR/<name>.npy")
+      ->type_name("DIR");
+  run->add_option("--print-after", opts->printAfter,
+                  "Print the graph after pass PASS ('*': after every pass)")
+      ->type_name("PASS");
+  run->add_option("--repeat", opts->repeat, "Run N times and report the mean time")
+      ->default_val(1)
+      ->check(CLI::PositiveNumber);
+  run->add_option("--profile", opts->profile,
+                  "Cost profile (JSON from `duet tune`) instead of $DUET_PROFILE / the default")
+      ->type_name("FILE");
+  run->add_option("--trace", opts->trace,
+                  "Write the last run's steps as a Chrome/Perfetto trace (JSON) to FILE")
+      ->type_name("FILE");
+  run->callback([opts] {
+    if (int rc = runGraphFile(*opts))
+      throw CLI::RuntimeError(rc);
+  });
+}
+
+} // namespace duet::cli
