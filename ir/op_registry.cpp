@@ -72,6 +72,24 @@ int64_t poolFlops(Types, const Attributes &a, const TensorType &r) {
   return satMul(count(r), window);
 }
 
+// Gradient ops: the same work as their forward op, counted over the
+// forward's result (the incoming gradient, operand 0).
+// Per incoming-gradient element: one multiply-add per (C/g)*kH*kW tap, with
+// the kernel read from the weight (grad_input) or the result (grad_weight).
+int64_t convGradInputFlops(Types in, const Attributes &, const TensorType &) {
+  const Shape &w = in[1].shape;
+  return satMul(2, satMul(count(in[0]), satMul(w[1], satMul(w[2], w[3]))));
+}
+
+int64_t convGradWeightFlops(Types in, const Attributes &, const TensorType &r) {
+  const Shape &w = r.shape;
+  return satMul(2, satMul(count(in[0]), satMul(w[1], satMul(w[2], w[3]))));
+}
+
+int64_t poolGradFlops(Types in, const Attributes &a, const TensorType &r) {
+  return satAdd(poolFlops(in, a, in[0]), count(r));
+}
+
 //===- the per-op table ----------------------------------------------------===//
 
 struct Details {
@@ -166,6 +184,43 @@ Details detailsOf(OpKind k) {
   case OpKind::CrossEntropy: return {crossEntropy, perInputTimes<5>, {}};
   case OpKind::ToTorch:
   case OpKind::FromTorch: return {identity, noFlops, {}};
+  case OpKind::GeluGrad: return {geluGrad, perResult, {}};
+  case OpKind::Conv2dGradInput:
+    return {conv2dGradInput,
+            convGradInputFlops,
+            {{"stride", AK::Ints},
+             {"padding", AK::Ints},
+             {"dilation", AK::Ints},
+             {"groups", AK::Int},
+             {"input_size", AK::Ints, true}}};
+  case OpKind::Conv2dGradWeight:
+    return {conv2dGradWeight,
+            convGradWeightFlops,
+            {{"stride", AK::Ints},
+             {"padding", AK::Ints},
+             {"dilation", AK::Ints},
+             {"groups", AK::Int},
+             {"kernel_size", AK::Ints, true}}};
+  case OpKind::MaxPool2dGrad:
+    return {maxPool2dGrad,
+            poolGradFlops,
+            {{"kernel", AK::Ints, true},
+             {"stride", AK::Ints},
+             {"padding", AK::Ints},
+             {"dilation", AK::Ints},
+             {"ceil_mode", AK::Bool}}};
+  case OpKind::AvgPool2dGrad:
+    return {avgPool2dGrad,
+            poolGradFlops,
+            {{"kernel", AK::Ints, true},
+             {"stride", AK::Ints},
+             {"padding", AK::Ints},
+             {"ceil_mode", AK::Bool},
+             {"count_include_pad", AK::Bool},
+             {"input_size", AK::Ints, true}}};
+  case OpKind::AdaptiveAvgPool2dGrad:
+    return {adaptiveAvgPool2dGrad, perResult, {{"input_size", AK::Ints, true}}};
+  case OpKind::ScatterAdd: return {scatterAdd, noFlops, {{"axis", AK::Int}}};
   }
   return {source, noFlops, {}};
 }
@@ -240,7 +295,7 @@ void checkAttributes(OpKind k, const Attributes &attrs) {
   const OpInfo &info = opInfo(k);
   for (const auto &[name, value] : attrs.items()) {
     auto spec = std::find_if(info.attrs.begin(), info.attrs.end(),
-                             [&](const AttrSpec &s) { return s.name == name; });
+                             [&key = name](const AttrSpec &s) { return s.name == key; });
     if (spec == info.attrs.end()) {
       std::string known;
       for (const AttrSpec &s : info.attrs)
@@ -282,7 +337,15 @@ TensorType checkAndInferType(OpKind kind, std::span<const TensorType> inputs,
   if (n < info.minArity || (info.maxArity >= 0 && n > info.maxArity))
     rules::fail(kind, arityMessage(info, inputs.size()));
   rules::checkAttributes(kind, attrs);
-  return registry().infer[static_cast<size_t>(kind)](kind, inputs, attrs);
+  TensorType result = registry().infer[static_cast<size_t>(kind)](kind, inputs, attrs);
+  // The rules check their own arithmetic; the result as a whole (a
+  // broadcast, a matmul batch) must also have a byte size that fits.
+  try {
+    result.nbytes();
+  } catch (const Error &e) {
+    rules::fail(kind, e.what());
+  }
+  return result;
 }
 
 int64_t opBytes(std::span<const TensorType> inputs, const TensorType &result) {

@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 
 #include <climits>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
@@ -290,11 +291,29 @@ private:
 
 } // namespace
 
+namespace {
+
+[[noreturn]] void tooLarge(const std::string &file, uintmax_t bytes) {
+  throw ParseError(file, 1, 1,
+                   fmt::format("graph text is {} bytes, more than the limit of {} bytes", bytes,
+                               kMaxGraphTextBytes));
+}
+
+} // namespace
+
 std::unique_ptr<Graph> parseGraph(std::string_view text, const std::string &file) {
+  if (text.size() > kMaxGraphTextBytes)
+    tooLarge(file, text.size());
   return Parser(text, file).parse();
 }
 
 std::unique_ptr<Graph> parseGraphFile(const std::string &path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error("cannot open graph file '" + path + "': it is a directory");
+  // Checked before reading, so a huge file is never loaded into memory.
+  if (uintmax_t size = std::filesystem::file_size(path, ec); !ec && size > kMaxGraphTextBytes)
+    tooLarge(path, size);
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw Error("cannot open graph file '" + path + "'");

@@ -73,6 +73,15 @@ TensorType gather(OpKind, Types, const Attributes &);
 TensorType mseLoss(OpKind, Types, const Attributes &);
 TensorType crossEntropy(OpKind, Types, const Attributes &);
 
+// Gradient ops of the autodiff pass (ir/grad_shape_rules.cpp).
+TensorType geluGrad(OpKind, Types, const Attributes &);
+TensorType conv2dGradInput(OpKind, Types, const Attributes &);
+TensorType conv2dGradWeight(OpKind, Types, const Attributes &);
+TensorType maxPool2dGrad(OpKind, Types, const Attributes &);
+TensorType avgPool2dGrad(OpKind, Types, const Attributes &);
+TensorType adaptiveAvgPool2dGrad(OpKind, Types, const Attributes &);
+TensorType scatterAdd(OpKind, Types, const Attributes &);
+
 /// Spatial output size of a convolution or pooling window (PyTorch's
 /// formula, ceil_mode included); throws when it would be < 1.
 int64_t windowOutput(OpKind k, int64_t in, int64_t kernel, int64_t stride, int64_t pad,

@@ -33,6 +33,8 @@ void checkOperands(const Node &node, std::span<const Buffer> inputs, const Buffe
 
 void runPureNode(const Node &node, std::span<const Buffer> inputs, Buffer &out) {
   checkOperands(node, inputs, out);
+  if (runGradKernel(node, inputs, out))
+    return;
   switch (node.info().category) {
   case OpCategory::Unary:
     if (node.op() == OpKind::Cast)

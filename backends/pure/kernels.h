@@ -40,4 +40,9 @@ void runEmbedding(const Node &node, Inputs in, Buffer &out); // index.cpp
 void runGather(const Node &node, Inputs in, Buffer &out);    // index.cpp
 void runLoss(const Node &node, Inputs in, Buffer &out);      // loss.cpp
 
+// The gradient ops of autodiff: runs `node` and returns true if it is one.
+bool runGradKernel(const Node &node, Inputs in, Buffer &out);       // grad_kernels.cpp
+void runConv2dGradInput(const Node &node, Inputs in, Buffer &out);  // grad_conv.cpp
+void runConv2dGradWeight(const Node &node, Inputs in, Buffer &out); // grad_conv.cpp
+
 } // namespace duet::pure

@@ -5,6 +5,8 @@
 //
 #include "backends/torch/torch_ops.h"
 
+#include "backends/torch/torch_grad_ops.h"
+
 #include "ir/error.h"
 #include "ir/graph.h"
 
@@ -253,6 +255,14 @@ at::Tensor compute(const Node &node, std::span<const at::Tensor> in) {
 
   case OpKind::ToTorch:
   case OpKind::FromTorch: return x();
+
+  case OpKind::GeluGrad:
+  case OpKind::Conv2dGradInput:
+  case OpKind::Conv2dGradWeight:
+  case OpKind::MaxPool2dGrad:
+  case OpKind::AvgPool2dGrad:
+  case OpKind::AdaptiveAvgPool2dGrad:
+  case OpKind::ScatterAdd: return runGradOp(node, in);
   }
   throw Error("unknown op");
 }

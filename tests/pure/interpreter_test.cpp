@@ -74,7 +74,12 @@ TEST(PureInterpreter, SupportsEveryOpAndEveryOpIsTested) {
                                              "max_pool2d", "avg_pool2d",   "adaptive_avg_pool2d",
                                              "batch_norm", "layer_norm",   "embedding",
                                              "gather",     "mse_loss",     "cross_entropy",
-                                             "to_torch",   "from_torch"};
+                                             "to_torch",   "from_torch",
+                                             // grad_kernels_test.cpp
+                                             "gelu_grad", "conv2d_grad_input",
+                                             "conv2d_grad_weight", "max_pool2d_grad",
+                                             "avg_pool2d_grad", "adaptive_avg_pool2d_grad",
+                                             "scatter_add"};
   Graph g;
   Node *x = g.addInput("x", {DType::F32, {1}});
   for (const OpInfo &info : allOps()) {

@@ -87,6 +87,7 @@ struct OpCase {
 std::vector<OpCase> elementwiseCases();
 std::vector<OpCase> structuralCases();
 std::vector<OpCase> nnCases();
+std::vector<OpCase> gradCases(); // op_cases_grad.cpp: the gradient ops of autodiff
 
 /// Compares a result with the reference: exact for i64/bool, and for floats
 /// |got - ref| <= atol * scale + rtol * |ref| with scale = max(1, max |ref|)

@@ -31,7 +31,7 @@ int trials() {
 
 std::vector<OpCase> allCases() {
   std::vector<OpCase> all = elementwiseCases();
-  for (auto part : {structuralCases(), nnCases()})
+  for (auto part : {structuralCases(), nnCases(), gradCases()})
     all.insert(all.end(), part.begin(), part.end());
   return all;
 }
