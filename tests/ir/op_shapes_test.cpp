@@ -181,6 +181,42 @@ std::vector<Case> cases() {
       {OpKind::CrossEntropy, {f64({8, 10}), i64({8})}, {}, f64({})},
       {OpKind::ToTorch, {i64({3})}, {}, i64({3})},
       {OpKind::FromTorch, {b8({})}, {}, b8({})},
+      // Gradient ops (autodiff): the forward operand's type.
+      {OpKind::GeluGrad, {f32({2, 3}), f32({2, 3})}, {}, f32({2, 3})},
+      // conv2d of [2,4,7,7] by [6,2,3,3], stride 2, padding 1, groups 2 -> [2,6,4,4].
+      {OpKind::Conv2dGradInput,
+       {f32({2, 6, 4, 4}), f32({6, 2, 3, 3})},
+       attrs({{"stride", Ints{2, 2}},
+              {"padding", Ints{1, 1}},
+              {"groups", int64_t(2)},
+              {"input_size", Ints{7, 7}}}),
+       f32({2, 4, 7, 7})},
+      {OpKind::Conv2dGradWeight,
+       {f32({2, 6, 4, 4}), f32({2, 4, 7, 7})},
+       attrs({{"stride", Ints{2, 2}},
+              {"padding", Ints{1, 1}},
+              {"groups", int64_t(2)},
+              {"kernel_size", Ints{3, 3}}}),
+       f32({6, 2, 3, 3})},
+      {OpKind::MaxPool2dGrad,
+       {f32({1, 1, 4, 4}), f32({1, 1, 6, 6})},
+       attrs({{"kernel", Ints{3, 3}},
+              {"stride", Ints{2, 2}},
+              {"padding", Ints{1, 1}},
+              {"ceil_mode", true}}),
+       f32({1, 1, 6, 6})},
+      {OpKind::AvgPool2dGrad,
+       {f64({2, 3, 4, 4})},
+       attrs({{"kernel", Ints{3, 2}},
+              {"stride", Ints{2, 2}},
+              {"padding", Ints{1, 0}},
+              {"input_size", Ints{7, 8}}}),
+       f64({2, 3, 7, 8})},
+      {OpKind::AdaptiveAvgPool2dGrad,
+       {f32({2, 5, 1, 1})},
+       attrs({{"input_size", Ints{7, 7}}}),
+       f32({2, 5, 7, 7})},
+      {OpKind::ScatterAdd, {f32({3, 4}), i64({5, 2}), f32({5, 3})}, {}, f32({3, 4})},
   };
 }
 
@@ -366,7 +402,7 @@ TEST(OpRegistry, NamesSpecsAndLookup) {
     EXPECT_NE(info.inferType, nullptr);
     EXPECT_NE(info.flops, nullptr);
   }
-  EXPECT_EQ(n, 59u); // the ops in ir/ops.def
+  EXPECT_EQ(n, 66u); // the ops in ir/ops.def
   EXPECT_EQ(opFromName("matmull"), std::nullopt);
   EXPECT_EQ(opFromName("max_pool2d"), OpKind::MaxPool2d);
   const OpInfo &conv = opInfo(OpKind::Conv2d);
