@@ -33,6 +33,16 @@ void requireOwned(const Graph &g, const Node *n, const char *what) {
     throw Error(fmt::format("autodiff: the {} is not a node of graph '{}'", what, g.name()));
 }
 
+void checkWrt(const Graph &g, const std::vector<Node *> &wrt) {
+  for (Node *w : wrt) {
+    requireOwned(g, w, "value to differentiate with respect to");
+    if (!isFloating(w->dtype()))
+      throw Error(fmt::format("autodiff: cannot differentiate with respect to {} of type {} "
+                              "(only float values have gradients)",
+                              label(*w), w->type().str()));
+  }
+}
+
 } // namespace
 
 bool isDifferentiable(OpKind op, std::string *why) {
@@ -59,13 +69,7 @@ std::vector<Node *> buildGradients(Graph &g, const std::vector<Node *> &outputs,
                               seeds[i]->type().str(), label(*outputs[i]),
                               outputs[i]->type().str()));
   }
-  for (Node *w : wrt) {
-    requireOwned(g, w, "value to differentiate with respect to");
-    if (!isFloating(w->dtype()))
-      throw Error(fmt::format("autodiff: cannot differentiate with respect to {} of type {} "
-                              "(only float values have gradients)",
-                              label(*w), w->type().str()));
-  }
+  checkWrt(g, wrt);
 
   const std::vector<Node *> forward = g.nodes(); // the nodes before any gradient
   const size_t bound = g.idBound();
@@ -150,6 +154,7 @@ std::vector<Node *> buildGradients(Graph &g, Node *loss, const std::vector<Node 
                             "got {} (differentiate other outputs with explicit seed "
                             "gradients)",
                             label(*loss), loss->type().str()));
+  checkWrt(g, wrt); // before appending the seed, so an error leaves g as it was
   grad::GradBuilder b(g);
   return buildGradients(g, {loss}, {b.constant(loss->type(), {1.0})}, wrt);
 }

@@ -60,7 +60,7 @@ public:
   /// Zero-extends `x` at the end of each axis to `target` (each dim of x
   /// must be <= the target's).
   Node *padTo(Node *x, const Shape &target);
-  /// Concatenation along `axis`, dropping empty pieces' absence (nullptr).
+  /// Concatenation along `axis` of the non-null parts (one part: itself).
   Node *concat(std::vector<Node *> parts, int64_t axis);
 
 private:

@@ -82,20 +82,32 @@ bool hasEmptyWindow(int64_t size, int64_t outSize, int64_t kernel, int64_t strid
   return false;
 }
 
+/// LibTorch 1.13 gives a max-pool window wholly in the padding an index
+/// outside the image, and its backward then writes out of bounds. Such nodes
+/// stay on the pure kernel, which routes nothing from such a window.
+const char *kEmptyWindow = "a max_pool2d_grad window lies wholly in the padding (LibTorch 1.13 "
+                           "would write outside the gradient)";
+
+bool maxPoolHasEmptyWindow(const Node &node, const Shape &grad, const Shape &x) {
+  const Attributes &a = node.attrs();
+  Ints kernel = pair(a, "kernel", {});
+  Ints stride = pair(a, "stride", kernel), padding = pair(a, "padding", {0, 0});
+  Ints dilation = pair(a, "dilation", {1, 1});
+  for (size_t i = 0; i < 2; ++i)
+    if (hasEmptyWindow(x[2 + i], grad[2 + i], kernel[i], stride[i], padding[i], dilation[i]))
+      return true;
+  return false;
+}
+
 at::Tensor maxPoolGrad(const Node &node, std::span<const at::Tensor> in) {
   const Attributes &a = node.attrs();
   Ints kernel = pair(a, "kernel", {});
   Ints stride = pair(a, "stride", kernel), padding = pair(a, "padding", {0, 0});
   Ints dilation = pair(a, "dilation", {1, 1});
   bool ceil = a.getBool("ceil_mode", false);
-  // LibTorch 1.13 gives such a window an index outside the image, and its
-  // backward then writes out of bounds; refuse (the runtime falls back to
-  // the pure kernel, which routes nothing from such a window).
-  for (int i = 0; i < 2; ++i)
-    if (hasEmptyWindow(in[1].size(2 + i), in[0].size(2 + i), kernel[size_t(i)], stride[size_t(i)],
-                       padding[size_t(i)], dilation[size_t(i)]))
-      throw Error("max_pool2d_grad: a pooling window lies wholly in the padding (LibTorch "
-                  "1.13 would write outside the gradient)");
+  if (maxPoolHasEmptyWindow(node, Shape(in[0].sizes().begin(), in[0].sizes().end()),
+                            Shape(in[1].sizes().begin(), in[1].sizes().end())))
+    throw Error(kEmptyWindow);
   at::Tensor indices =
       std::get<1>(at::max_pool2d_with_indices(in[1], kernel, stride, padding, dilation, ceil));
   return at::max_pool2d_with_indices_backward(in[0], in[1], kernel, stride, padding, dilation, ceil,
@@ -132,6 +144,14 @@ at::Tensor runGradOp(const Node &node, std::span<const at::Tensor> in) {
   default: break;
   }
   throw Error(fmt::format("{} is not a gradient op", node.opName()));
+}
+
+std::string gradUnsupportedReason(const Node &node) {
+  if (node.op() == OpKind::MaxPool2dGrad && node.numInputs() == 2 &&
+      node.input(0)->shape().size() == 4 && node.input(1)->shape().size() == 4 &&
+      maxPoolHasEmptyWindow(node, node.input(0)->shape(), node.input(1)->shape()))
+    return kEmptyWindow;
+  return {};
 }
 
 } // namespace duet::torchops

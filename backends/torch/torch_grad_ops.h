@@ -9,6 +9,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <span>
+#include <string>
 
 namespace duet {
 class Node;
@@ -19,5 +20,9 @@ namespace duet::torchops {
 /// Computes a gradient op from its operands; throws duet::Error for any
 /// other op (the caller dispatches only gradient ops here).
 at::Tensor runGradOp(const Node &node, std::span<const at::Tensor> in);
+
+/// Why LibTorch cannot run this gradient op (empty when it can, and for
+/// every other op).
+std::string gradUnsupportedReason(const Node &node);
 
 } // namespace duet::torchops

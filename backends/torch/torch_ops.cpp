@@ -297,7 +297,7 @@ std::string unsupportedReason(const Node &node) {
   if (in == DType::I64 &&
       (node.op() == OpKind::MaxPool2d || node.op() == OpKind::AdaptiveAvgPool2d))
     return fmt::format("LibTorch 1.13 has no i64 CPU kernel for {}", node.opName());
-  return {};
+  return gradUnsupportedReason(node);
 }
 
 } // namespace duet::torchops

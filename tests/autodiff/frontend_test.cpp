@@ -1,6 +1,7 @@
 //===- tests/autodiff/frontend_test.cpp - duet::grad, backward(), training programs ===//
 #include "backends/torch_backend.h"
 #include "frontend/frontend.h"
+#include "frontend/record.h"
 
 #include <gtest/gtest.h>
 
@@ -121,24 +122,54 @@ TEST(FrontendGrad, TrainingStepProgramLearnsWithSgd) {
   EXPECT_LT(last, 0.25 * first) << "loss " << first << " -> " << last;
 }
 
-TEST(FrontendGrad, TorchModeComputesTheSameGradients) {
+TEST(FrontendGrad, TorchAndAutoModesComputeTheSameGradients) {
   if (!torchBackend())
     GTEST_SKIP() << "built without LibTorch";
   TrainStep step;
-  Program pure = step.build(Mode::Pure), torch = step.build(Mode::Torch);
+  Program pure = step.build(Mode::Pure);
   ParamStore params = initParams(pure.graph(), 3);
   std::vector<Buffer> data = batch();
-  std::vector<Buffer> a = pure.run(data, params), b = torch.run(data, params);
-  EXPECT_GT(torch.stats().torchNodes, 0);
-  ASSERT_EQ(a.size(), b.size());
-  for (size_t i = 0; i < a.size(); ++i) {
-    ASSERT_EQ(a[i].type(), b[i].type());
-    double scale = 1e-6;
-    for (int64_t k = 0; k < a[i].numel(); ++k)
-      scale = std::max(scale, std::abs(a[i].at(k)));
-    for (int64_t k = 0; k < a[i].numel(); ++k)
-      EXPECT_NEAR(a[i].at(k), b[i].at(k), 1e-4 * scale) << "output " << i << " element " << k;
+  std::vector<Buffer> want = pure.run(data, params);
+  for (Mode mode : {Mode::Torch, Mode::Auto}) {
+    SCOPED_TRACE(std::string(modeName(mode)));
+    Program prog = step.build(mode);
+    std::vector<Buffer> got = prog.run(data, params);
+    if (mode == Mode::Torch) {
+      EXPECT_GT(prog.stats().torchNodes, 0);
+    }
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      ASSERT_EQ(got[i].type(), want[i].type());
+      double scale = 1e-6;
+      for (int64_t k = 0; k < want[i].numel(); ++k)
+        scale = std::max(scale, std::abs(want[i].at(k)));
+      for (int64_t k = 0; k < want[i].numel(); ++k)
+        EXPECT_NEAR(got[i].at(k), want[i].at(k), 1e-4 * scale)
+            << "output " << i << " element " << k;
+    }
   }
+}
+
+TEST(FrontendGrad, TorchModeKeepsUnsafeMaxPoolGradientsOnPure) {
+  if (!torchBackend())
+    GTEST_SKIP() << "built without LibTorch";
+  // Rows {-1, 1} of a one-row image: the window lies wholly in the padding.
+  GraphBuilder b("pool");
+  Tensor x = b.input("x", DType::F32, {1, 1, 1, 3});
+  Tensor g = b.input("g", DType::F32, {1, 1, 1, 2});
+  Attributes a;
+  a.set("kernel", std::vector<int64_t>{2, 2});
+  a.set("dilation", std::vector<int64_t>{2, 2});
+  a.set("padding", std::vector<int64_t>{1, 1});
+  Tensor dx = record(OpKind::MaxPool2dGrad, {g, x}, a);
+  CompileOptions opts = defaultCompileOptions();
+  opts.mode = Mode::Torch;
+  opts.strict = true;
+  Program prog = b.build({dx}, opts);
+  std::vector<Buffer> out = prog.run({Buffer::fromVector<float>({1, 1, 1, 3}, {1, 2, 3}),
+                                      Buffer::fromVector<float>({1, 1, 1, 2}, {5, 7})});
+  EXPECT_EQ(out[0].toDoubles(), (V{0, 0, 0}));
+  EXPECT_EQ(prog.stats().torchNodes, 0);
 }
 
 } // namespace
