@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # duet's one entry point for setting up, building, running and testing.
 #
-#   ./build.sh demo    install what is missing, build, run the demo
+#   ./build.sh demo    install what is missing, build, run the demo: train an MLP on
+#                      Fashion-MNIST (3 epochs), print where the training step runs,
+#                      and draw the training-step graph as build/train_step.svg
 #   ./build.sh test    install what is missing, build, run the whole test suite
 #                      (with LibTorch, then a quick pure-only build as well)
 #   ./build.sh build   install what is missing and build
@@ -20,6 +22,7 @@ PACKAGES=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev libopenblas0-pthread   # torch backend; OpenBLAS makes torch GEMM ~15x faster
   graphviz                            # duet dump --format svg|png
+  dataset-fashion-mnist zlib1g-dev    # examples/train_fashion_mnist (gzip IDX files)
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -63,8 +66,11 @@ case $cmd in
   demo)
     install_missing
     configure_and_build "$BUILD_DIR"
-    log "running the demo"
-    "$BUILD_DIR/bin/demo"
+    log "running the demo: examples/train_fashion_mnist.cpp"
+    "$BUILD_DIR/bin/train_fashion_mnist" --epochs "${DUET_DEMO_EPOCHS:-3}" \
+      --save-graph "$BUILD_DIR/train_step.duet"
+    "$BUILD_DIR/bin/duet" dump "$BUILD_DIR/train_step.duet" --format svg -o "$BUILD_DIR/train_step.svg"
+    log "the training-step graph, partitioned: $BUILD_DIR/train_step.svg"
     ;;
   test)
     install_missing
