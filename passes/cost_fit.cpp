@@ -18,9 +18,8 @@ namespace {
 /// Solves the normal equations of the columns in `mask` (Gaussian
 /// elimination, partial pivoting); nullopt when they are (nearly) singular.
 std::optional<std::vector<double>> solveSubset(const std::vector<std::vector<double>> &x,
-                                               std::span<const double> y,
-                                               std::span<const double> w, unsigned mask,
-                                               size_t k) {
+                                               std::span<const double> y, std::span<const double> w,
+                                               unsigned mask, size_t k) {
   std::vector<size_t> cols;
   for (size_t j = 0; j < k; ++j)
     if (mask & (1u << j))
@@ -78,8 +77,8 @@ std::vector<double> nonNegativeLeastSquares(const std::vector<std::vector<double
                                             std::span<const double> y,
                                             std::span<const double> weights) {
   if (rows.size() != y.size() || rows.size() != weights.size())
-    throw Error(fmt::format("nonNegativeLeastSquares: {} rows, {} targets, {} weights",
-                            rows.size(), y.size(), weights.size()));
+    throw Error(fmt::format("nonNegativeLeastSquares: {} rows, {} targets, {} weights", rows.size(),
+                            y.size(), weights.size()));
   if (rows.empty())
     return {};
   const size_t k = rows.front().size();

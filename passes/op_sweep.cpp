@@ -109,9 +109,8 @@ OpCase reduction(OpKind op, int64_t s, int variant) {
   if (op == OpKind::Argmax)
     return variant == 0 ? b.finish({b.in(rowsOf(s, 128))}, attrs({{"axis", int64_t{1}}}))
                         : b.finish({b.in({s})}, attrs({{"axis", int64_t{0}}}));
-  return variant == 0
-             ? b.finish({b.in(rowsOf(s, 128))}, attrs({{"axes", std::vector<int64_t>{1}}}))
-             : b.finish({b.in({s})}, attrs({{"axes", std::vector<int64_t>{}}}));
+  return variant == 0 ? b.finish({b.in(rowsOf(s, 128))}, attrs({{"axes", std::vector<int64_t>{1}}}))
+                      : b.finish({b.in({s})}, attrs({{"axes", std::vector<int64_t>{}}}));
 }
 
 OpCase movement(OpKind op, int64_t s) {
@@ -131,7 +130,10 @@ OpCase movement(OpKind op, int64_t s) {
     return b.finish({b.in({rows, 16, 16})}, attrs({{"dims", std::vector<int64_t>{2, 0, 1}}}));
   }
   case OpKind::BroadcastTo:
-  case OpKind::Expand: return b.finish({b.in({1, 256})}, attrs({{"shape", rowsOf(s, 256)}}));
+  case OpKind::Expand: {
+    Shape to = rowsOf(s, 256); // a bias row broadcast over a batch
+    return b.finish({b.in({1, to[1]})}, attrs({{"shape", to}}));
+  }
   case OpKind::Concat: {
     Shape half = rowsOf(s, 128);
     half[1] = std::max<int64_t>(1, half[1] / 2);
@@ -147,8 +149,7 @@ OpCase movement(OpKind op, int64_t s) {
   throw Error(fmt::format("{}: no tuning family", opName(op)));
 }
 
-// Spatial ops over x[8,16,h,h] (conv2d variants: a first layer of 3
-// channels, a deep layer of 64).
+// Spatial ops over x[8,16,h,h] (conv2d has more variants).
 OpCase spatial(OpKind op, int64_t h, int variant) {
   Builder b(op);
   const Shape pad1 = {1, 1}, k3 = {3, 3}, k2 = {2, 2};
@@ -156,10 +157,13 @@ OpCase spatial(OpKind op, int64_t h, int variant) {
     noVariant(op, variant);
   switch (op) {
   case OpKind::Conv2d: {
-    int64_t n = variant == 2 ? 1 : 8, c = variant == 1 ? 3 : variant == 2 ? 64 : 16;
-    int64_t o = variant == 2 ? 64 : 16;
-    if (variant > 2)
+    // 16->16 over 8 images; a first RGB layer 3->16; a deep layer 64->64 on
+    // one image; a first grey-scale layer 1->8 (MNIST-like).
+    static constexpr int64_t kBatch[] = {8, 8, 1, 8}, kIn[] = {16, 3, 64, 1},
+                             kOut[] = {16, 16, 64, 8};
+    if (variant > 3)
       noVariant(op, variant);
+    int64_t n = kBatch[variant], c = kIn[variant], o = kOut[variant];
     return b.finish({b.in({n, c, h, h}), b.in({o, c, 3, 3}), b.in({o})},
                     attrs({{"padding", pad1}}));
   }
@@ -285,11 +289,14 @@ std::vector<SweepPoint> sweepPoints(OpKind op, bool quick) {
       out = quick ? points({8, 28}) : points({4, 8, 16, 28, 56});
       append(out, quick ? points({32}, 1) : points({16, 32, 64}, 1));
       append(out, quick ? points({14}, 2) : points({7, 14, 28}, 2));
+      append(out, quick ? points({28}, 3) : points({14, 28, 56}, 3));
       return out;
     }
     if (opInfo(op).category == OpCategory::Convolution)
       return quick ? points({8, 28}) : points({4, 8, 16, 28, 56});
-    return quick ? points({8, 64}) : points({4, 8, 16, 32, 64, 128});
+    // Dense where CNN feature maps live (14-56): pooling slows down by
+    // steps there on some machines (caches), and a fit needs to see them.
+    return quick ? points({8, 24, 64}) : points({4, 8, 12, 16, 20, 24, 28, 32, 48, 64, 128});
   case Family::Numel: break;
   }
   if (quick)
@@ -297,8 +304,8 @@ std::vector<SweepPoint> sweepPoints(OpKind op, bool quick) {
   else
     out = points({kK, 4 * kK, 16 * kK, 64 * kK, 256 * kK, kK * kK, 4 * kK * kK});
   OpCategory cat = opInfo(op).category;
-  bool twoVariants = hasBiasVariant(op) || cat == OpCategory::Reduction ||
-                     op == OpKind::Softmax || op == OpKind::LogSoftmax;
+  bool twoVariants = hasBiasVariant(op) || cat == OpCategory::Reduction || op == OpKind::Softmax ||
+                     op == OpKind::LogSoftmax;
   if (twoVariants)
     append(out, quick ? points({64 * kK}, 1) : points({4 * kK, 64 * kK, kK * kK}, 1));
   return out;

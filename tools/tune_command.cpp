@@ -6,7 +6,6 @@
 //
 #include "tools/tune_command.h"
 
-#include "backends/runtime/machine_info.h"
 #include "backends/runtime/profile_env.h"
 #include "backends/runtime/tuner.h"
 #include "ir/error.h"
@@ -117,7 +116,7 @@ int measure(const TuneCliOptions &o) {
   t.maxPointsPerOp = o.maxPoints;
   t.pointSeconds = o.pointMs / 1e3;
   ProgressPrinter printer;
-  if (o.progress)
+  if (!o.noProgress)
     t.progress = [&printer](const TuneProgress &p) { printer(p); };
   TuneResult r = tune(t);
 
@@ -140,24 +139,24 @@ int measure(const TuneCliOptions &o) {
 } // namespace
 
 int tuneCommand(const TuneCliOptions &o) {
-  bool measuring = !o.ops.empty() || o.quick || o.threads != 0 || !o.output.empty() ||
-                   !o.samples.empty();
+  bool measuring =
+      !o.ops.empty() || o.quick || o.threads != 0 || !o.output.empty() || !o.samples.empty();
   if (!o.show.empty() && !o.diff.empty())
     throw Error("--show and --diff are separate reports; pass one of them");
   if ((!o.show.empty() || !o.diff.empty()) && measuring)
     throw Error("--show/--diff report on existing profiles; -o, --ops, --quick and --threads "
                 "only apply when measuring");
+  // Reports load profiles without the stale warning: --show lists what
+  // differs itself, and --diff is for comparing machines and settings.
   if (!o.show.empty()) {
-    auto p = loadProfileChecked(o.show);
-    std::cout << profileShowReport(*p, o.show);
+    std::cout << profileShowReport(CostProfile::load(o.show), o.show);
     return 0;
   }
   if (!o.diff.empty()) {
     if (o.diff.size() != 2)
       throw Error("--diff takes two profiles: --diff A.json B.json");
-    auto a = loadProfileChecked(o.diff[0]);
-    auto b = loadProfileChecked(o.diff[1]);
-    std::cout << profileDiffReport(*a, o.diff[0], *b, o.diff[1], o.examplesDir);
+    std::cout << profileDiffReport(CostProfile::load(o.diff[0]), o.diff[0],
+                                   CostProfile::load(o.diff[1]), o.diff[1], o.examplesDir);
     return 0;
   }
   return measure(o);
@@ -193,7 +192,7 @@ void addTuneCommand(CLI::App &app) {
   tune->add_option("--samples", opts->samples,
                    "Also write every measured point (and what the fit predicts) as CSV")
       ->type_name("FILE.csv");
-  tune->add_flag("!--no-progress", opts->progress, "No progress output on stderr");
+  tune->add_flag("--no-progress", opts->noProgress, "No progress output on stderr");
   // Test knobs, not shown in --help.
   tune->add_option("--max-points", opts->maxPoints, "")->group("");
   tune->add_option("--point-ms", opts->pointMs, "")->group("");

@@ -32,8 +32,8 @@ std::string machineLine(const CostProfile &p) {
     return it != p.machine.end() ? it->second : "not measured by duet tune";
   }
   return fmt::format("tuned {} ({}, {} s) on {} ({} cores), {}, BLAS {}, torch threads {}",
-                     get("tuned"), get("tune_mode"), get("tune_seconds"), get("cpu"),
-                     get("cores"), get("torch"), get("blas"), get("torch_threads"));
+                     get("tuned"), get("tune_mode"), get("tune_seconds"), get("cpu"), get("cores"),
+                     get("torch"), get("blas"), get("torch_threads"));
 }
 
 std::string fitText(const CostProfile &p, const std::string &op, const char *backend) {
@@ -51,8 +51,8 @@ std::string perUnit(double secondsPer, double unit, const char *name) {
 }
 
 std::string costText(const OpCost &c) {
-  return fmt::format("{} + {} + {}", formatSeconds(c.overheadS), perUnit(c.secPerFlop, 1e9, "GFLOP"),
-                     perUnit(c.secPerByte, 1e9, "GB"));
+  return fmt::format("{} + {} + {}", formatSeconds(c.overheadS),
+                     perUnit(c.secPerFlop, 1e9, "GFLOP"), perUnit(c.secPerByte, 1e9, "GB"));
 }
 
 std::string conversionText(const CostProfile &p) {
@@ -104,9 +104,9 @@ std::string graphDiff(const std::filesystem::path &file, const CostProfile &a,
                        formatSeconds(tb));
   stripConversions(*ga); // name values as the graph file does
   std::vector<std::string> labels = valueLabels(*ga);
-  std::string out = fmt::format("  {}: {} node{} change backend (predicted {} -> {})\n", name,
-                                moved.size(), moved.size() == 1 ? "" : "s", formatSeconds(ta),
-                                formatSeconds(tb));
+  std::string out =
+      fmt::format("  {}: {} node{} change backend (predicted {} -> {})\n", name, moved.size(),
+                  moved.size() == 1 ? "" : "s", formatSeconds(ta), formatSeconds(tb));
   for (auto [n, to] : moved)
     out += fmt::format("    {} {} {}: {} -> {}\n", labelOf(*ga, labels, n), n->opName(),
                        n->type().str(), backendName(n->backend()), backendName(to));
@@ -116,32 +116,31 @@ std::string graphDiff(const std::filesystem::path &file, const CostProfile &a,
 } // namespace
 
 std::string profileShowReport(const CostProfile &p, const std::string &name) {
-  std::string out = fmt::format("profile {}\n  {}\n  conversions: {}\n", name, machineLine(p),
-                                conversionText(p));
+  std::string out =
+      fmt::format("profile {}\n  {}\n  conversions: {}\n", name, machineLine(p), conversionText(p));
   for (const std::string &why : staleReasons(p))
     out += fmt::format("  stale: {}\n", why);
   out += "\n'torch wins from' compares the op estimates (what the partitioner does; the "
          "equivalent --threshold is the numel); 'standalone' adds a region launch and the "
          "conversions of a lone torch node.\n\n";
-  out += fmt::format("{:<26} {:<28} {:<34} {:<34} {}\n", "op", "size", "torch wins from",
+  out += fmt::format("{:<24} {:<27} {:<26} {:<26} {}\n", "op", "size", "torch wins from",
                      "standalone", "fit error pure / torch");
   for (OpKind op : tunableOps()) {
     std::string opname(opName(op));
     std::string meaning = sizeMeaning(op);
-    out += fmt::format("{:<26} {:<28} {:<34} {:<34} {} / {}{}\n", opname, meaning,
-                       describeCrossover(findCrossover(p, op), op),
-                       describeCrossover(findCrossover(p, op, true), op),
-                       fitText(p, opname, "pure"), fitText(p, opname, "torch"),
-                       p.fit.count(opname) ? "" : "  (defaults)");
+    out +=
+        fmt::format("{:<24} {:<27} {:<26} {:<26} {} / {}{}\n", opname, meaning,
+                    describeCrossover(findCrossover(p, op), op),
+                    describeCrossover(findCrossover(p, op, true), op), fitText(p, opname, "pure"),
+                    fitText(p, opname, "torch"), p.fit.count(opname) ? "" : "  (defaults)");
   }
   return out;
 }
 
-std::string profileDiffReport(const CostProfile &a, const std::string &nameA,
-                              const CostProfile &b, const std::string &nameB,
-                              const std::string &examplesDir) {
-  std::string out = fmt::format("A: {}\n   {}\nB: {}\n   {}\n", nameA, machineLine(a), nameB,
-                                machineLine(b));
+std::string profileDiffReport(const CostProfile &a, const std::string &nameA, const CostProfile &b,
+                              const std::string &nameB, const std::string &examplesDir) {
+  std::string out =
+      fmt::format("A: {}\n   {}\nB: {}\n   {}\n", nameA, machineLine(a), nameB, machineLine(b));
   std::vector<std::string> machine;
   for (const std::string &key : timingKeys()) {
     auto x = a.machine.find(key), y = b.machine.find(key);
@@ -168,8 +167,8 @@ std::string profileDiffReport(const CostProfile &a, const std::string &nameA,
     std::string lines;
     for (Backend be : {Backend::Pure, Backend::Torch})
       if (estimatesDiffer(a, b, op, be))
-        lines += fmt::format("    {}: {} -> {}\n", backendName(be),
-                             costText(a.opCost(opname, be)), costText(b.opCost(opname, be)));
+        lines += fmt::format("    {}: {} -> {}\n", backendName(be), costText(a.opCost(opname, be)),
+                             costText(b.opCost(opname, be)));
     if (!moved && lines.empty()) {
       ++same;
       continue;
@@ -189,8 +188,8 @@ std::string profileDiffReport(const CostProfile &a, const std::string &nameA,
       files.push_back(e.path());
   std::sort(files.begin(), files.end());
   if (files.empty())
-    return out + fmt::format("example graphs: none found in '{}' (pass --examples DIR)\n",
-                             examplesDir);
+    return out +
+           fmt::format("example graphs: none found in '{}' (pass --examples DIR)\n", examplesDir);
   out += fmt::format("example graphs in {} (auto mode), A -> B:\n", examplesDir);
   for (const auto &f : files)
     out += graphDiff(f, a, b);

@@ -100,8 +100,8 @@ std::map<std::string, std::string> currentMachine() {
 
 const std::vector<std::string> &timingKeys() {
   static const std::vector<std::string> keys = {
-      "cpu", "cores", "torch", "blas", "torch_threads", "openblas_threads", "omp_threads",
-      "pure_threads", "isa", "build"};
+      "cpu",         "cores",        "torch", "blas", "torch_threads", "openblas_threads",
+      "omp_threads", "pure_threads", "isa",   "build"};
   return keys;
 }
 

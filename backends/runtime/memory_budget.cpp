@@ -34,7 +34,8 @@ int64_t bytesOf(const Node &n) {
 }
 
 std::string sizeText(int64_t bytes) {
-  return bytes == INT64_MAX ? std::string("more than 8 EB") : formatBytes(static_cast<double>(bytes));
+  return bytes == INT64_MAX ? std::string("more than 8 EB")
+                            : formatBytes(static_cast<double>(bytes));
 }
 
 /// Values that share their operand's storage instead of allocating.
@@ -63,11 +64,20 @@ std::optional<int64_t> parseByteSize(std::string_view text) {
   double value = std::strtod(number.c_str(), &end);
   if (end != number.c_str() + number.size() || !std::isfinite(value) || value < 0)
     return std::nullopt;
-  static const std::pair<const char *, double> kUnits[] = {
-      {"", 1},          {"b", 1},           {"k", 1e3},         {"kb", 1e3},
-      {"m", 1e6},       {"mb", 1e6},        {"g", 1e9},         {"gb", 1e9},
-      {"t", 1e12},      {"tb", 1e12},       {"kib", 1024.0},    {"mib", 1048576.0},
-      {"gib", 1073741824.0}, {"tib", 1099511627776.0}};
+  static const std::pair<const char *, double> kUnits[] = {{"", 1},
+                                                           {"b", 1},
+                                                           {"k", 1e3},
+                                                           {"kb", 1e3},
+                                                           {"m", 1e6},
+                                                           {"mb", 1e6},
+                                                           {"g", 1e9},
+                                                           {"gb", 1e9},
+                                                           {"t", 1e12},
+                                                           {"tb", 1e12},
+                                                           {"kib", 1024.0},
+                                                           {"mib", 1048576.0},
+                                                           {"gib", 1073741824.0},
+                                                           {"tib", 1099511627776.0}};
   for (const auto &[name, scale] : kUnits) {
     if (unit == name) {
       double bytes = value * scale;

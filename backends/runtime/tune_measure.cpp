@@ -60,20 +60,25 @@ Timing timePlan(Plan &plan, const std::vector<Buffer> &inputs, const TimingPolic
     t.longRun = true;
     return t;
   }
-  const int batches = std::max(1, policy.batches);
-  double perBatch = policy.pointSeconds / batches;
-  int64_t iters = std::clamp<int64_t>(static_cast<int64_t>(perBatch / std::max(first, 1e-8)), 1,
-                                      1 << 20);
-  std::vector<double> means;
+  // The warm-up paid first-touch costs; size the batches from a second run.
+  start = Clock::now();
+  plan.run(inputs, kNoParams);
+  const double once = std::max(std::min(first, secondsSince(start)), 1e-8);
+  // Short batches, many of them, and the fastest counts: on a shared machine
+  // other processes only ever add time (a run preempted halfway through
+  // takes twice as long), and a batch of ~50 us often runs undisturbed.
+  const int64_t iters =
+      std::clamp<int64_t>(static_cast<int64_t>(policy.batchSeconds / once), 1, 1 << 20);
+  const double batch = once * static_cast<double>(iters);
+  const int batches = static_cast<int>(
+      std::clamp<double>(policy.pointSeconds / batch, policy.minBatches, policy.maxBatches));
+  t.seconds = 1e30;
   for (int b = 0; b < batches; ++b) {
     start = Clock::now();
     for (int64_t i = 0; i < iters; ++i)
       plan.run(inputs, kNoParams);
-    means.push_back(secondsSince(start) / static_cast<double>(iters));
+    t.seconds = std::min(t.seconds, secondsSince(start) / static_cast<double>(iters));
   }
-  // The fastest batch: on a shared machine other processes only ever add
-  // time, so the minimum is the most repeatable estimate of the op's cost.
-  t.seconds = *std::min_element(means.begin(), means.end());
   return t;
 }
 
@@ -81,7 +86,8 @@ std::unique_ptr<Graph> passThroughGraph(int k, int64_t bytes) {
   auto g = std::make_unique<Graph>("pass_through");
   std::vector<Node *> outs;
   for (int i = 0; i < k; ++i)
-    outs.push_back(g->addInput(fmt::format("x{}", i), {DType::F32, {std::max<int64_t>(1, bytes / 4)}}));
+    outs.push_back(
+        g->addInput(fmt::format("x{}", i), {DType::F32, {std::max<int64_t>(1, bytes / 4)}}));
   g->setOutputs(outs);
   return g;
 }

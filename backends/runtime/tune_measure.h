@@ -15,9 +15,10 @@
 namespace duet::tunedetail {
 
 struct TimingPolicy {
-  double pointSeconds = 0.1;  // measuring time per point
-  int batches = 10;           // the fastest of this many batch means
-  double longRunSeconds = 0.4; // a first run longer than this is measured once
+  double pointSeconds = 0.1;              // measuring time per point
+  double batchSeconds = 50e-6;            // runs per batch: about this long (at least one run)
+  int minBatches = 5, maxBatches = 20000; // the fastest batch counts
+  double longRunSeconds = 0.4;            // a first run longer than this is measured once
 };
 
 struct Timing {

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <set>
@@ -97,7 +98,7 @@ std::string describePoint(OpKind op, const SweepPoint &p) {
   else if (op == OpKind::Softmax || op == OpKind::LogSoftmax)
     what = "1024 columns";
   else if (op == OpKind::Conv2d)
-    what = p.variant == 1 ? "3->16 channels" : "64->64, batch 1";
+    what = p.variant == 1 ? "3->16 channels" : p.variant == 2 ? "64->64 batch 1" : "1->8 channels";
   return fmt::format("{} ({})", text, what);
 }
 
@@ -105,11 +106,15 @@ TuneResult tune(const TuneOptions &opts) {
   if (opts.threads < 0)
     throw Error(fmt::format("tune: --threads must be at least 1, got {}", opts.threads));
   TorchBackend *torch = torchBackend();
-  if (opts.threads > 0 && torch)
-    torch->setNumThreads(opts.threads);
+  if (opts.threads > 0) {
+    if (torch)
+      torch->setNumThreads(opts.threads); // torch's pool and OpenBLAS's
+    // What the profile records (currentMachine) and what later runs need
+    // to set for it to apply: OpenBLAS reads it at start-up.
+    setenv("OPENBLAS_NUM_THREADS", std::to_string(opts.threads).c_str(), 1);
+  }
   TimingPolicy policy;
-  policy.pointSeconds = opts.pointSeconds > 0 ? opts.pointSeconds : opts.quick ? 0.02 : 0.1;
-  policy.batches = opts.quick ? 6 : 10;
+  policy.pointSeconds = opts.pointSeconds > 0 ? opts.pointSeconds : opts.quick ? 0.04 : 0.1;
   policy.longRunSeconds = opts.longRunSeconds > 0 ? opts.longRunSeconds : opts.quick ? 0.05 : 0.4;
 
   std::vector<OpKind> ops = opts.ops.empty() ? tunableOps() : opts.ops;
@@ -173,7 +178,8 @@ TuneResult tune(const TuneOptions &opts) {
     for (Backend b : {Backend::Pure, Backend::Torch}) {
       if (b == Backend::Torch && !torch)
         continue;
-      std::string what = fmt::format("{} {} {}", opName(op), backendName(b), describePoint(op, point));
+      std::string what =
+          fmt::format("{} {} {}", opName(op), backendName(b), describePoint(op, point));
       if (stopped.count({op, b, point.variant}) ||
           (b == Backend::Torch && !torch->supports(*c.node))) {
         progress.step(what);

@@ -23,8 +23,8 @@ namespace duet {
 
 struct TuneProgress {
   size_t done = 0, total = 0;
-  std::string what;     // "matmul torch n=256"
-  double elapsedS = 0;  // since tune() began
+  std::string what;      // "matmul torch n=256"
+  double elapsedS = 0;   // since tune() began
   double remainingS = 0; // estimate
 };
 
@@ -32,7 +32,7 @@ struct TuneOptions {
   std::vector<OpKind> ops; // empty: tunableOps()
   bool quick = false;
   int threads = 0; // torch (and OpenBLAS) threads while measuring; 0: as they are
-  /// Measuring time per point; 0: 20 ms quick, 100 ms full.
+  /// Measuring time per point; 0: 40 ms quick, 100 ms full.
   double pointSeconds = 0;
   /// Runs longer than this are measured once and end the op's sweep on that
   /// backend (a 1024^3 GEMM on reference BLAS); 0: 50 ms quick, 400 ms full.
@@ -47,7 +47,7 @@ struct TuneSample {
   OpKind op = OpKind::Add;
   Backend backend = Backend::Pure;
   SweepPoint point;
-  TimingSample timing; // the op alone
+  TimingSample timing;    // the op alone
   double planSeconds = 0; // the whole single-op plan, as measured
 };
 
