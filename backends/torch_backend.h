@@ -8,14 +8,30 @@
 #pragma once
 
 #include "backends/buffer.h"
+#include "ir/error.h"
 
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 namespace duet {
 
+class Graph;
 class Node;
+
+/// Plain SGD training in LibTorch eager (forward with the ATen calls the
+/// region runner uses, torch's own autograd backward, p -= lr * grad): the
+/// reference duet's training steps are measured and checked against.
+class ReferenceSgdTrainer {
+public:
+  virtual ~ReferenceSgdTrainer() = default;
+  /// One step on one batch; `inputs` are the loss graph's inputs in graph
+  /// order. Returns the loss before the update.
+  virtual double step(std::span<const Buffer> inputs) = 0;
+  /// The current parameters, in graph order (copies).
+  virtual std::vector<Buffer> params() const = 0;
+};
 
 /// Data crossing between the pure and torch worlds during one region run.
 struct ConversionStats {
@@ -61,6 +77,26 @@ public:
   /// environment: DUET_INJECT_TORCH_FAILURE=p, DUET_INJECT_TORCH_FAILURE_SEED.
   /// Throws duet::Error unless 0 <= p <= 1.
   virtual void setFailureInjection(double /*p*/, uint64_t /*seed*/) {}
+
+  /// d(output 0 of g)/d(w) for each w in `wrt`, by LibTorch's own autograd
+  /// (eager ATen forward on tensors that require grad, then backward): the
+  /// independent reference for duet's autodiff pass. `values` are g's inputs
+  /// then its params, in graph order; output 0 must be a float value of one
+  /// element; each w a float node of g (a w the loss does not reach gets
+  /// zeros). Only the nodes output 0 depends on run. Throws duet::Error.
+  virtual std::vector<Buffer> referenceGradients(const Graph & /*g*/,
+                                                 std::span<const Buffer> /*values*/,
+                                                 const std::vector<const Node *> & /*wrt*/) {
+    throw Error("referenceGradients: not available in this torch backend");
+  }
+  /// A LibTorch eager SGD trainer for the loss graph `g` (output 0, a float
+  /// scalar) over all of g's params, starting from `initialParams` (graph
+  /// order) with learning rate `lr`. Throws duet::Error.
+  virtual std::unique_ptr<ReferenceSgdTrainer>
+  referenceSgdTrainer(const Graph & /*g*/, std::span<const Buffer> /*initialParams*/,
+                      double /*lr*/) {
+    throw Error("referenceSgdTrainer: not available in this torch backend");
+  }
 };
 
 /// The torch backend of this build, or nullptr when duet was built without

@@ -9,6 +9,7 @@
 
 #include "backends/torch/blas_info.h"
 #include "backends/torch/failure_injection.h"
+#include "backends/torch/torch_autograd.h"
 #include "backends/torch/torch_ops.h"
 #include "ir/error.h"
 #include "ir/graph.h"
@@ -133,6 +134,15 @@ public:
     torchops::setBlasThreads(n);
   }
   void setFailureInjection(double p, uint64_t seed) override { injector_.configure(p, seed); }
+  std::vector<Buffer> referenceGradients(const Graph &g, std::span<const Buffer> values,
+                                         const std::vector<const Node *> &wrt) override {
+    return torchops::referenceGradients(g, values, wrt);
+  }
+  std::unique_ptr<ReferenceSgdTrainer> referenceSgdTrainer(const Graph &g,
+                                                           std::span<const Buffer> initial,
+                                                           double lr) override {
+    return torchops::referenceSgdTrainer(g, initial, lr);
+  }
 
 private:
   torchops::FailureInjector injector_;
