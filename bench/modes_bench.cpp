@@ -3,13 +3,15 @@
 // For every example graph: the time of one run of the compiled plan in each
 // mode, and of LibTorch eager (every node an ATen call) on the same graph,
 // in one process so the ratios are comparable. docs/benchmarks.md has the
-// figures and the command.
+// figures and the command. Auto mode uses the profile plain runs would use
+// (DUET_PROFILE, else $XDG_CONFIG_HOME/duet/profile.json, else the defaults).
 //
 #include "bench_util.h"
 
 #include "backends/runtime/compile.h"
 #include "backends/runtime/params.h"
 #include "backends/runtime/plan.h"
+#include "backends/runtime/profile_env.h"
 
 namespace duet::bench {
 namespace {
@@ -24,6 +26,9 @@ void runMode(benchmark::State &state, const std::string &example, Mode mode) {
   auto g = loadExample(example);
   CompileOptions opts;
   opts.mode = mode;
+  // DUET_PROFILE (or the default location) when set: a tuned profile.
+  if (mode == Mode::Auto)
+    opts.partition.profile = profileFromEnvironment();
   auto plan = compile(*g, opts);
   ParamStore params = initParams(*g, 0);
   std::vector<Buffer> inputs = randomInputs(*g);

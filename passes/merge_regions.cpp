@@ -249,12 +249,13 @@ public:
         regions[r].push_back(n);
       }
     for (int r : order) {
-      double saving = -profile_.regionLaunchS, conversions = 0;
+      double saving = -profile_.regionLaunchS, conversions = 0, pureTime = 0;
       bool forced = false;
       std::vector<const Node *> crossing;
       for (Node *n : regions[r]) {
         auto [pure, torch] = costs(*n);
         saving += pure - torch;
+        pureTime += pure;
         forced |= thresholdOf(opts_, n->opName()).has_value();
         for (const Node *in : n->inputs())
           if (!inRegion(*in, r))
@@ -277,6 +278,11 @@ public:
       else if (saving < opts_.minRegionSeconds)
         why = fmt::format("evicted to pure: region saves {}, below the minimum {}",
                           formatSeconds(saving), formatSeconds(opts_.minRegionSeconds));
+      else if (saving - conversions < opts_.minRegionSavingFraction * pureTime)
+        why = fmt::format("evicted to pure: region saves {} net of conversions, under {:.0f}% "
+                          "of its {} on pure (too close to call)",
+                          formatSeconds(saving - conversions),
+                          100 * opts_.minRegionSavingFraction, formatSeconds(pureTime));
       else
         continue;
       for (Node *n : regions[r]) {

@@ -17,7 +17,9 @@ namespace duet {
 ///  2. Auto mode only: a pure node torch can run joins a neighbouring
 ///     region when that removes conversions and lowers the estimated total;
 ///     then a region whose saving does not pay for its conversions (or is
-///     below opts.minRegionSeconds) goes back to pure. Reasons say why.
+///     below opts.minRegionSeconds, or net saving below
+///     opts.minRegionSavingFraction of its pure time) goes back to pure.
+///     Reasons say why.
 /// Region ids are dense, 0..R-1, in the order of each region's first node.
 /// Only torch nodes get regions; every torch node gets one.
 /// Pre: backends assigned (partition), no conversion nodes (throws

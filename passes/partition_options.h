@@ -25,6 +25,11 @@ struct PartitionOptions {
   std::map<std::string, double> thresholds;
   /// Regions whose estimated saving is below this many seconds go back to pure.
   double minRegionSeconds = 0.0;
+  /// ...or whose estimated net saving (after conversions) is below this
+  /// fraction of the region's estimated pure time. Estimates are fits with
+  /// 10-50% error, and a region that barely wins on paper often loses in
+  /// practice; staying on pure costs nothing to convert.
+  double minRegionSavingFraction = 0.1;
 };
 
 /// Appends the partitioning passes (annotate-cost, partition, merge-regions,

@@ -48,8 +48,9 @@ template <class T> void maxPlane(const T *x, T *y, const PoolGeometry &g) {
       for (int64_t iy = y0; iy < y1; iy += g.dil.h)
         for (int64_t ix = x0; ix < x1; ix += g.dil.w) {
           T v = x[iy * g.w + ix];
-          if (v > best || std::isnan(v)) // NaN wins, as in torch
-            best = v;
+          // NaN wins, as in torch. A select, not a branch: the comparison
+          // outcome is data-dependent and mispredicts on real activations.
+          best = (v > best || v != v) ? v : best;
         }
       y[oy * g.ow + ox] = best;
     }

@@ -221,7 +221,26 @@ PartitionOptions autoWith(std::shared_ptr<CostProfile> profile) {
   PartitionOptions o = structural();
   o.mode = Mode::Auto;
   o.profile = std::move(profile);
+  o.minRegionSavingFraction = 0; // these tests are about absorption, not the margin
   return o;
+}
+
+TEST(MergeRegions, EvictsARegionThatWinsOnlyByAThinMargin) {
+  // With the default profile the 256x256 matmuls are only a little faster
+  // on torch: under the default 10% margin every region goes back to pure.
+  PartitionOptions o = autoWith(std::make_shared<CostProfile>(CostProfile::defaults()));
+  o.minRegionSavingFraction = 0.1;
+  auto g = merged(kSandwich, o);
+  for (const char *n : {"m1", "m2", "m3"}) {
+    EXPECT_EQ(g->findNamed(n)->backend(), Backend::Pure) << n;
+    EXPECT_NE(g->findNamed(n)->reason().find("too close to call"), std::string::npos)
+        << g->findNamed(n)->reason();
+  }
+  // A margin of zero keeps them (the absorption tests below rely on it).
+  o.minRegionSavingFraction = 0;
+  auto kept = merged(kSandwich, o);
+  EXPECT_EQ(kept->findNamed("m1")->backend(), Backend::Torch);
+  EXPECT_EQ(allChecks(*g), "");
 }
 
 TEST(MergeRegions, StructurallyThePureAddSplitsTwoRegions) {
