@@ -153,6 +153,10 @@ int dumpGraphFile(const DumpOptions &o) {
     chosen.profileName = o.profile;
   }
   chosen.options.thresholds = parseThresholds(o.thresholds);
+  if (o.minRegionUs >= 0)
+    chosen.options.minRegionSeconds = o.minRegionUs * 1e-6;
+  if (o.minRegionSaving >= 0)
+    chosen.options.minRegionSavingFraction = o.minRegionSaving;
 
   if (o.diff) {
     if (o.profile.empty() && o.thresholds.empty())
@@ -221,6 +225,16 @@ void addDumpCommand(CLI::App &app) {
       ->type_name("OP=N")
       ->expected(1)
       ->take_all();
+  dump->add_option("--min-region-us", opts->minRegionUs,
+                  "Auto mode: a torch region must save at least this many microseconds "
+                  "(estimated) or it goes back to pure (default 0)")
+      ->type_name("US")
+      ->check(CLI::NonNegativeNumber);
+  dump->add_option("--min-region-saving", opts->minRegionSaving,
+                  "Auto mode: a torch region must save at least this fraction of its "
+                  "estimated pure time, net of conversions (default 0.1)")
+      ->type_name("FRACTION")
+      ->check(CLI::Range(0.0, 1.0));
   auto *after = dump->add_option("--after", opts->after,
                                  "Show the graph after pass PASS instead of the final plan")
                     ->type_name("PASS");

@@ -18,6 +18,8 @@ struct DumpOptions {
   bool explain = false;                      // why each node went where
   bool diff = false;                         // what-if: default vs --threshold/--profile
   bool collapse = false, noCollapse = false; // DOT: elementwise chains
+  double minRegionUs = -1;            // auto: evict regions saving less (-1: default)
+  double minRegionSaving = -1;        // auto: evict regions saving under this fraction
 };
 
 /// Runs the command; throws duet::Error on user errors. Returns the exit code.

@@ -57,6 +57,10 @@ CompileOptions compileOptionsFor(const RunOptions &opts) {
       throw Error("--threshold " + spec + ": '" + count + "' is not a non-negative number");
     c.partition.thresholds[op] = n;
   }
+  if (opts.minRegionUs >= 0)
+    c.partition.minRegionSeconds = opts.minRegionUs * 1e-6;
+  if (opts.minRegionSaving >= 0)
+    c.partition.minRegionSavingFraction = opts.minRegionSaving;
   if (!opts.thresholds.empty() && c.mode != Mode::Auto)
     std::cerr << "duet: warning: --threshold only affects auto mode (the mode is "
               << modeName(c.mode) << ")\n";
@@ -145,6 +149,16 @@ void addRunCommand(CLI::App &app) {
       ->type_name("OP=N")
       ->expected(1)
       ->take_all();
+  run->add_option("--min-region-us", opts->minRegionUs,
+                  "Auto mode: a torch region must save at least this many microseconds "
+                  "(estimated) or it goes back to pure (default 0)")
+      ->type_name("US")
+      ->check(CLI::NonNegativeNumber);
+  run->add_option("--min-region-saving", opts->minRegionSaving,
+                  "Auto mode: a torch region must save at least this fraction of its "
+                  "estimated pure time, net of conversions (default 0.1)")
+      ->type_name("FRACTION")
+      ->check(CLI::Range(0.0, 1.0));
   run->add_option("--params", opts->paramsDir,
                   "Load every parameter from DIR/<name>.npy instead of initializing it")
       ->type_name("DIR");

@@ -22,6 +22,8 @@ struct RunOptions {
   int repeat = 1;                      // run N times (timing)
   std::string trace;                   // write a Chrome trace of the last run
   std::string profile;                 // cost profile JSON; empty: DUET_PROFILE / default
+  double minRegionUs = -1;            // auto: evict regions saving less (-1: default)
+  double minRegionSaving = -1;        // auto: evict regions saving under this fraction
 };
 
 /// Runs the command; throws duet::Error on user errors. Returns the exit code.
