@@ -7,7 +7,7 @@ get_property(duet_components GLOBAL PROPERTY DUET_COMPONENTS)
 install(TARGETS duet duet_options ${duet_components} EXPORT duetTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS duet_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-foreach(dir ir passes backends backends/pure backends/runtime frontend frontend/nn frontend/optim
+foreach(dir ir passes passes/inspect backends backends/pure backends/runtime frontend frontend/nn frontend/optim
             frontend/data)
   file(GLOB headers ${PROJECT_SOURCE_DIR}/${dir}/*.h ${PROJECT_SOURCE_DIR}/${dir}/*.def)
   install(FILES ${headers} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/duet/${dir})

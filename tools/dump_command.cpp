@@ -17,8 +17,8 @@
 #include "passes/cost_profile.h"
 #include "passes/partition.h"
 #include "tools/commands.h"
-#include "tools/dump_model.h"
-#include "tools/dump_pipeline.h"
+#include "passes/inspect/dump_model.h"
+#include "passes/inspect/dump_pipeline.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -28,6 +28,8 @@
 #include <iostream>
 
 namespace duet::cli {
+
+using namespace duet::inspect;
 
 namespace {
 

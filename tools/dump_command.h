@@ -25,8 +25,5 @@ struct DumpOptions {
 /// Runs the command; throws duet::Error on user errors. Returns the exit code.
 int dumpGraphFile(const DumpOptions &opts);
 
-/// Renders DOT text with Graphviz's `dot -T<format>` into `outPath` (stdout
-/// when empty). Throws duet::Error when `dot` is not on PATH or fails.
-void renderDot(const std::string &dot, const std::string &format, const std::string &outPath);
 
 } // namespace duet::cli

@@ -1,6 +1,8 @@
 //===- backends/runtime/executor.cpp - running a plan ---------------------===//
 #include "backends/runtime/executor.h"
 
+#include "passes/inspect/dump.h"
+
 #include "backends/pure/interpreter.h"
 #include "ir/error.h"
 
@@ -34,6 +36,12 @@ struct ClearOnExit {
 Executor::Executor(Parts parts) : p_(std::move(parts)) {
   stats_.steps = p_.timings;
   values_.resize(static_cast<size_t>(p_.numSlots));
+}
+
+std::string Executor::explain() const {
+  PartitionOptions opts = p_.options.partition;
+  opts.mode = p_.options.mode;
+  return explainPartitioned(*p_.graph, opts);
 }
 
 std::string Executor::compileReport() const {

@@ -71,6 +71,7 @@ public:
   std::vector<Buffer> run(std::span<const Buffer> inputs, const ParamStore &params) override;
   const RunStats &stats() const override { return stats_; }
   std::string compileReport() const override;
+  std::string explain() const override;
 
   /// Makes RunStats report the counters of the cache holding this plan.
   void attachCacheCounters(std::shared_ptr<const CacheCounters> c) { cache_ = std::move(c); }

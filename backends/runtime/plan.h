@@ -32,6 +32,9 @@ public:
   virtual const RunStats &stats() const = 0;
   /// Per-pass timings of the compilation.
   virtual std::string compileReport() const = 0;
+  /// Why each node runs where it does, and the estimated total against the
+  /// all-pure and all-torch plans (what `duet dump --explain` shows).
+  virtual std::string explain() const = 0;
 };
 
 } // namespace duet

@@ -1,5 +1,5 @@
-//===- tools/dump_render.cpp - DOT -> SVG/PNG through Graphviz ------------===//
-#include "tools/dump_command.h"
+//===- passes/inspect/dump_render.cpp - DOT -> SVG/PNG through Graphviz ------------===//
+#include "passes/inspect/dump_model.h"
 
 #include "ir/error.h"
 
@@ -16,7 +16,7 @@
 
 extern char **environ;
 
-namespace duet::cli {
+namespace duet::inspect {
 
 namespace {
 
@@ -94,4 +94,20 @@ void renderDot(const std::string &dot, const std::string &format, const std::str
                                               : "killed by a signal"));
 }
 
-} // namespace duet::cli
+std::string renderDotToString(const std::string &dot, const std::string &format) {
+  const char *tmpdir = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/duet-render-XXXXXX";
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  int fd = mkstemp(name.data());
+  if (fd < 0)
+    throw Error(fmt::format("cannot create a temporary file for dot ({}): {}", pattern,
+                            std::strerror(errno)));
+  close(fd);
+  TempFile out{name.data()};
+  renderDot(dot, format, out.path);
+  std::ifstream in(out.path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+} // namespace duet::inspect

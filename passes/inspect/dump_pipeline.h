@@ -1,14 +1,14 @@
-//===- tools/dump_pipeline.h - running the plan passes for a dump -*- C++ -*-===//
+//===- passes/inspect/dump_pipeline.h - running the plan passes for a dump -*- C++ -*-===//
 #pragma once
 
-#include "tools/dump_model.h"
+#include "passes/inspect/dump_model.h"
 
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
-namespace duet::cli {
+namespace duet::inspect {
 
 /// The graph after the plan passes (or after `stopAfter`), with what the
 /// dump's views need from intermediate stages.
@@ -36,4 +36,4 @@ std::string diffReport(const Graph &input, const PartitionOptions &base,
                        const std::string &baseSettings, const PartitionOptions &whatIf,
                        const std::string &whatIfSettings);
 
-} // namespace duet::cli
+} // namespace duet::inspect

@@ -1,6 +1,6 @@
-//===- tools/dump_model.h - what `duet dump` shows, and its emitters -*- C++ -*-===//
+//===- passes/inspect/dump_model.h - what `duet dump` shows, and its emitters -*- C++ -*-===//
 //
-// `duet dump` runs the plan passes once (tools/dump_pipeline.cpp), gathers
+// `duet dump` runs the plan passes once (passes/inspect/dump_pipeline.cpp), gathers
 // everything a view needs in a DumpData, and hands it to one emitter per
 // format: text (dump_text.cpp), Graphviz DOT (dump_dot.cpp), JSON
 // (dump_json.cpp). Explanations (dump_explain.cpp), the summary table
@@ -21,7 +21,7 @@ namespace duet {
 class CostProfile;
 } // namespace duet
 
-namespace duet::cli {
+namespace duet::inspect {
 
 /// A node as one pass left it (indexed by NodeId in the vectors below).
 struct NodeSnapshot {
@@ -89,5 +89,10 @@ inline constexpr size_t kMinChain = 3;
 inline constexpr size_t kAutoCollapseNodes = 80;
 std::string emitDot(const DumpData &d, const DotOptions &opts);
 std::string emitJson(const DumpData &d);
+/// Renders DOT text with Graphviz's `dot -T<format>` into `outPath` (stdout
+/// when empty). Throws duet::Error when `dot` is not on PATH or fails.
+void renderDot(const std::string &dot, const std::string &format, const std::string &outPath);
+/// The same, returning the rendered bytes.
+std::string renderDotToString(const std::string &dot, const std::string &format);
 
-} // namespace duet::cli
+} // namespace duet::inspect

@@ -1,5 +1,5 @@
-//===- tools/dump_pipeline.cpp - running the plan passes for a dump -------===//
-#include "tools/dump_pipeline.h"
+//===- passes/inspect/dump_pipeline.cpp - running the plan passes for a dump -------===//
+#include "passes/inspect/dump_pipeline.h"
 
 #include "ir/error.h"
 #include "ir/value_names.h"
@@ -10,7 +10,7 @@
 
 #include <algorithm>
 
-namespace duet::cli {
+namespace duet::inspect {
 
 namespace {
 
@@ -53,4 +53,4 @@ StageRun runStages(const Graph &input, const PartitionOptions &opts, std::string
   return run;
 }
 
-} // namespace duet::cli
+} // namespace duet::inspect

@@ -1,5 +1,5 @@
-//===- tools/dump_summary.cpp - the table every dump ends with ------------===//
-#include "tools/dump_model.h"
+//===- passes/inspect/dump_summary.cpp - the table every dump ends with ------------===//
+#include "passes/inspect/dump_model.h"
 
 #include "passes/cost_profile.h"
 
@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace duet::cli {
+namespace duet::inspect {
 
 namespace {
 
@@ -92,4 +92,4 @@ std::vector<std::string> summaryLines(const DumpData &d) {
   return lines;
 }
 
-} // namespace duet::cli
+} // namespace duet::inspect

@@ -1,5 +1,5 @@
-//===- tools/dump_diff.cpp - what-if: which nodes move, what it saves ----===//
-#include "tools/dump_pipeline.h"
+//===- passes/inspect/dump_diff.cpp - what-if: which nodes move, what it saves ----===//
+#include "passes/inspect/dump_pipeline.h"
 
 #include "ir/error.h"
 #include "passes/cost_profile.h"
@@ -9,7 +9,7 @@
 
 #include <cmath>
 
-namespace duet::cli {
+namespace duet::inspect {
 
 namespace {
 
@@ -66,4 +66,4 @@ std::string diffReport(const Graph &input, const PartitionOptions &base,
   return out;
 }
 
-} // namespace duet::cli
+} // namespace duet::inspect

@@ -1,17 +1,17 @@
-//===- tools/dump_text.cpp - the annotated text form ----------------------===//
+//===- passes/inspect/dump_text.cpp - the annotated text form ----------------------===//
 //
 // The printer's text form with `@backend:region` annotations and a `//`
 // comment per node (estimates, conversions); the explanation and summary
 // follow as comments, so the whole dump parses back as the graph.
 //
-#include "tools/dump_model.h"
+#include "passes/inspect/dump_model.h"
 
 #include "ir/printer.h"
 #include "passes/cost_profile.h"
 
 #include <fmt/format.h>
 
-namespace duet::cli {
+namespace duet::inspect {
 
 namespace {
 
@@ -60,4 +60,4 @@ std::string emitText(const DumpData &d) {
   return out;
 }
 
-} // namespace duet::cli
+} // namespace duet::inspect

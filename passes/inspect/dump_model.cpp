@@ -1,5 +1,5 @@
-//===- tools/dump_model.cpp - shared helpers of the dump views ------------===//
-#include "tools/dump_model.h"
+//===- passes/inspect/dump_model.cpp - shared helpers of the dump views ------------===//
+#include "passes/inspect/dump_model.h"
 
 #include "passes/cost_profile.h"
 
@@ -7,7 +7,7 @@
 
 #include <cmath>
 
-namespace duet::cli {
+namespace duet::inspect {
 
 double DumpData::pureSeconds(const Node &n) const {
   return profile->estimateNode(n, Backend::Pure);
@@ -62,4 +62,4 @@ std::string formatThresholds(const std::map<std::string, double> &t) {
   return out;
 }
 
-} // namespace duet::cli
+} // namespace duet::inspect

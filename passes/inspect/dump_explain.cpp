@@ -1,10 +1,10 @@
-//===- tools/dump_explain.cpp - why each node runs where it does ----------===//
+//===- passes/inspect/dump_explain.cpp - why each node runs where it does ----------===//
 //
 // The partition and merge-regions passes leave their reason on each node
 // (Node::reason). merge-regions overwrites the reason of a node it moves, so
 // the dump keeps a snapshot taken right after partition to show both steps.
 //
-#include "tools/dump_model.h"
+#include "passes/inspect/dump_model.h"
 
 #include "passes/cost_profile.h"
 
@@ -12,7 +12,7 @@
 
 #include <map>
 
-namespace duet::cli {
+namespace duet::inspect {
 
 std::optional<NodeSnapshot> movedByMerge(const DumpData &d, const Node &n) {
   if (n.id() >= d.afterPartition.size() || !d.afterPartition[n.id()].valid)
@@ -90,4 +90,4 @@ std::vector<std::string> explainLines(const DumpData &d) {
   return lines;
 }
 
-} // namespace duet::cli
+} // namespace duet::inspect

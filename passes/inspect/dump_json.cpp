@@ -1,9 +1,9 @@
-//===- tools/dump_json.cpp - the partitioned graph as JSON ----------------===//
+//===- passes/inspect/dump_json.cpp - the partitioned graph as JSON ----------------===//
 //
 // Schema "duet-dump" version 1, documented field by field in
 // docs/dump-format.md. Bump kVersion on any incompatible change.
 //
-#include "tools/dump_model.h"
+#include "passes/inspect/dump_model.h"
 
 #include "passes/cost_profile.h"
 
@@ -13,7 +13,7 @@
 #include <map>
 #include <set>
 
-namespace duet::cli {
+namespace duet::inspect {
 
 namespace {
 
@@ -178,4 +178,4 @@ std::string emitJson(const DumpData &d) {
   return doc.dump(2) + "\n";
 }
 
-} // namespace duet::cli
+} // namespace duet::inspect

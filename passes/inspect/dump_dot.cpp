@@ -1,4 +1,4 @@
-//===- tools/dump_dot.cpp - the partitioned graph in Graphviz DOT ---------===//
+//===- passes/inspect/dump_dot.cpp - the partitioned graph in Graphviz DOT ---------===//
 //
 // Torch regions are clusters (orange); pure nodes are blue boxes, sources
 // grey ellipses, conversions red hexagons. Edges carry the value's type;
@@ -7,7 +7,7 @@
 // into one box so large graphs stay readable. The summary table is the
 // graph's label, at the bottom.
 //
-#include "tools/dump_model.h"
+#include "passes/inspect/dump_model.h"
 
 #include "passes/cost_profile.h"
 
@@ -15,7 +15,7 @@
 
 #include <map>
 
-namespace duet::cli {
+namespace duet::inspect {
 
 namespace {
 
@@ -252,4 +252,4 @@ private:
 
 std::string emitDot(const DumpData &d, const DotOptions &opts) { return DotWriter(d, opts).run(); }
 
-} // namespace duet::cli
+} // namespace duet::inspect
