@@ -5,7 +5,8 @@
 #                      Fashion-MNIST (3 epochs), print where the training step runs,
 #                      and draw the training-step graph as build/train_step.svg
 #   ./build.sh test    install what is missing, build, run the whole test suite
-#                      (with LibTorch, then a quick pure-only build as well)
+#                      (with LibTorch; then without it under ASan + UBSan; then
+#                      each libFuzzer target for DUET_FUZZ_SECONDS, default 60)
 #   ./build.sh build   install what is missing and build
 #
 # Incremental: packages are installed only when missing, and CMake/Ninja
@@ -23,6 +24,7 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread   # torch backend; OpenBLAS makes torch GEMM ~15x faster
   graphviz                            # duet dump --format svg|png
   dataset-fashion-mnist zlib1g-dev    # examples/train_fashion_mnist (gzip IDX files)
+  clang-14 libclang-rt-14-dev         # libFuzzer targets (.ci/fuzz.sh, part of ./build.sh test)
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -76,9 +78,16 @@ case $cmd in
     install_missing
     configure_and_build "$BUILD_DIR"
     run_tests "$BUILD_DIR"
-    # The configuration without LibTorch must keep building and passing.
-    configure_and_build "$BUILD_DIR-pure" -DDUET_WITH_TORCH=OFF -DDUET_BUILD_BENCH=OFF
-    run_tests "$BUILD_DIR-pure"
+    # The configuration without LibTorch must keep building and passing, and
+    # it is the one we run under AddressSanitizer + UBSan (LibTorch itself is
+    # not instrumented; see docs/reliability.md), leak checks on.
+    configure_and_build "$BUILD_DIR-asan" -DDUET_WITH_TORCH=OFF -DDUET_BUILD_BENCH=OFF \
+      -DDUET_SANITIZE=ON -DDUET_NATIVE=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} run_tests "$BUILD_DIR-asan"
+    # The file readers under libFuzzer for a bounded time each (0 skips).
+    if [[ ${DUET_FUZZ_SECONDS:-60} != 0 ]]; then
+      FUZZ_SECONDS=${DUET_FUZZ_SECONDS:-60} BUILD_DIR=$BUILD_DIR-fuzz DUET_JOBS=$JOBS .ci/fuzz.sh
+    fi
     ;;
   build)
     install_missing

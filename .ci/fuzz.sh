@@ -19,7 +19,7 @@ TIMEOUT=${FUZZ_TIMEOUT:-10}
 RSS_MB=${FUZZ_RSS_MB:-2048}
 CXX_FUZZ=${CXX_FUZZ:-clang++-14}
 JOBS=${DUET_JOBS:-$(nproc)}
-ALL_TARGETS=(parser npy cost_profile)
+ALL_TARGETS=(parser npy cost_profile checkpoint)
 TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=("${ALL_TARGETS[@]}")
 

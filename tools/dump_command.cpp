@@ -17,6 +17,8 @@
 #include "passes/cost_profile.h"
 #include "passes/partition.h"
 #include "tools/commands.h"
+#include "tools/flag_checks.h"
+#include "tools/threshold_flag.h"
 #include "passes/inspect/dump_model.h"
 #include "passes/inspect/dump_pipeline.h"
 
@@ -38,28 +40,6 @@ struct Settings {
   PartitionOptions options;
   std::string profileName;
 };
-
-std::map<std::string, double> parseThresholds(const std::vector<std::string> &specs) {
-  std::map<std::string, double> out;
-  for (const std::string &spec : specs) {
-    size_t eq = spec.find('=');
-    std::string op = spec.substr(0, eq);
-    if (eq == std::string::npos || !opFromName(op))
-      throw Error("--threshold " + spec + ": expected OP=N with OP an op name (e.g. matmul=1e6)");
-    std::string count = spec.substr(eq + 1);
-    size_t used = 0;
-    double n = -1;
-    try {
-      n = std::stod(count, &used);
-    } catch (const std::exception &) {
-      used = 0;
-    }
-    if (used != count.size() || count.empty() || !(n >= 0))
-      throw Error("--threshold " + spec + ": '" + count + "' is not a non-negative number");
-    out[op] = n;
-  }
-  return out;
-}
 
 Mode resolveMode(const std::string &flag) {
   Mode mode = currentMode();
@@ -231,7 +211,7 @@ void addDumpCommand(CLI::App &app) {
                   "Auto mode: a torch region must save at least this many microseconds "
                   "(estimated) or it goes back to pure (default 0)")
       ->type_name("US")
-      ->check(CLI::NonNegativeNumber);
+      ->check(nonNegative());
   dump->add_option("--min-region-saving", opts->minRegionSaving,
                   "Auto mode: a torch region must save at least this fraction of its "
                   "estimated pure time, net of conversions (default 0.1)")

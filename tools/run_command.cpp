@@ -12,7 +12,9 @@
 #include "ir/graph.h"
 #include "ir/parser.h"
 #include "tools/commands.h"
+#include "tools/flag_checks.h"
 #include "tools/run_inputs.h"
+#include "tools/threshold_flag.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -40,23 +42,8 @@ CompileOptions compileOptionsFor(const RunOptions &opts) {
     setenv("DUET_PROFILE", opts.profile.c_str(), 1);
   CompileOptions c = defaultCompileOptions();
   c.strict = c.strict || opts.strict;
-  for (const std::string &spec : opts.thresholds) {
-    size_t eq = spec.find('=');
-    std::string op = spec.substr(0, eq);
-    if (eq == std::string::npos || !opFromName(op))
-      throw Error("--threshold " + spec + ": expected OP=N with OP an op name (e.g. matmul=1e6)");
-    std::string count = spec.substr(eq + 1);
-    size_t used = 0;
-    double n = -1;
-    try {
-      n = std::stod(count, &used);
-    } catch (const std::exception &) {
-      used = 0;
-    }
-    if (used != count.size() || count.empty() || !(n >= 0))
-      throw Error("--threshold " + spec + ": '" + count + "' is not a non-negative number");
+  for (const auto &[op, n] : parseThresholds(opts.thresholds))
     c.partition.thresholds[op] = n;
-  }
   if (opts.minRegionUs >= 0)
     c.partition.minRegionSeconds = opts.minRegionUs * 1e-6;
   if (opts.minRegionSaving >= 0)
@@ -153,7 +140,7 @@ void addRunCommand(CLI::App &app) {
                   "Auto mode: a torch region must save at least this many microseconds "
                   "(estimated) or it goes back to pure (default 0)")
       ->type_name("US")
-      ->check(CLI::NonNegativeNumber);
+      ->check(nonNegative());
   run->add_option("--min-region-saving", opts->minRegionSaving,
                   "Auto mode: a torch region must save at least this fraction of its "
                   "estimated pure time, net of conversions (default 0.1)")
@@ -170,7 +157,7 @@ void addRunCommand(CLI::App &app) {
       ->type_name("PASS");
   run->add_option("--repeat", opts->repeat, "Run N times and report the mean time")
       ->default_val(1)
-      ->check(CLI::PositiveNumber);
+      ->check(positive());
   run->add_option("--profile", opts->profile,
                   "Cost profile (JSON from `duet tune`) instead of $DUET_PROFILE / the default")
       ->type_name("FILE");

@@ -87,7 +87,10 @@ ParamStore parseSafetensors(std::span<const uint8_t> bytes, const std::string &n
     throw fail("header is not a JSON object");
   std::span<const uint8_t> data = bytes.subspan(8 + n);
   ParamStore out;
-  for (const auto &[key, e] : header.items()) {
+  for (const auto &item : header.items()) {
+    // Named copies, not a structured binding: clang < 16 cannot capture those.
+    const std::string key = item.key();
+    const nlohmann::json &e = item.value();
     if (key == "__metadata__")
       continue;
     auto bad = [&](const std::string &field, const std::string &why) {

@@ -8,6 +8,7 @@
 #include "reliability_util.h"
 
 #include "backends/npy.h"
+#include "frontend/nn/checkpoint.h"
 #include "ir/graph.h"
 #include "ir/parser.h"
 #include "ir/printer.h"
@@ -16,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace duet::reliability {
 namespace {
@@ -92,6 +94,37 @@ TEST(FuzzCorpus, CostProfile) {
   }
   EXPECT_GE(o.accepted, 2);
   EXPECT_GE(o.rejected, 4);
+}
+
+TEST(FuzzCorpus, Checkpoint) {
+  Outcome o;
+  for (const auto &path : corpus("checkpoint")) {
+    SCOPED_TRACE(path.string());
+    const std::string bytes = readFile(path);
+    try {
+      ParamStore p = nn::parseSafetensors(
+          std::span(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size()),
+          path.filename());
+      ParamStore again = nn::parseSafetensors(nn::encodeSafetensors(p), "roundtrip");
+      ASSERT_EQ(again.size(), p.size());
+      for (const auto &[name, b] : p) {
+        ASSERT_TRUE(again.count(name)) << name;
+        EXPECT_EQ(again.at(name).shape(), b.shape()) << name;
+        EXPECT_EQ(again.at(name).dtype(), b.dtype()) << name;
+        EXPECT_EQ(b.numel(), numel(b.shape())) << name;
+        if (b.nbytes()) {
+          EXPECT_EQ(std::memcmp(again.at(name).raw(), b.raw(), b.nbytes()), 0) << name;
+        }
+      }
+      ++o.accepted;
+    } catch (const Error &) {
+      ++o.rejected;
+    } catch (const std::exception &e) {
+      ADD_FAILURE() << "not a duet::Error: " << e.what();
+    }
+  }
+  EXPECT_GE(o.accepted, 4);
+  EXPECT_GE(o.rejected, 6);
 }
 
 // Found by fuzz_cost_profile in its first seconds: nlohmann::json throws
