@@ -11,6 +11,7 @@
 #include "ir/error.h"
 #include "passes/cost_profile.h"
 #include "tools/commands.h"
+#include "tools/flag_checks.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -177,7 +178,7 @@ void addTuneCommand(CLI::App &app) {
   tune->add_flag("--quick", opts->quick, "Fewer, smaller sizes and shorter timings (< 1 minute)");
   tune->add_option("--threads", opts->threads,
                    "Torch (and OpenBLAS) threads while measuring; the profile records them")
-      ->check(CLI::PositiveNumber);
+      ->check(positive());
   tune->add_option("--show", opts->show,
                    "Report a profile: per op, the size from which torch wins and the fit error")
       ->type_name("PROFILE.json");

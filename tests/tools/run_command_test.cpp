@@ -184,6 +184,19 @@ TEST(DuetRun, InputErrorsAreClear) {
   EXPECT_TRUE(contains(r.err, "nosuchop")) << r.err;
 }
 
+TEST(DuetRun, OutOfRangeNumbersStateTheRule) {
+  auto r = runDuet("run '" + example("mlp.duet") + "' --repeat 0");
+  EXPECT_NE(r.exitCode, 0);
+  EXPECT_TRUE(contains(r.err, "--repeat: must be > 0, got 0")) << r.err;
+  EXPECT_LT(r.err.size(), 200u) << r.err; // not DBL_MAX spelled out
+  r = runDuet("run '" + example("mlp.duet") + "' --min-region-us -1");
+  EXPECT_NE(r.exitCode, 0);
+  EXPECT_TRUE(contains(r.err, "--min-region-us: must be >= 0, got -1")) << r.err;
+  r = runDuet("run '" + example("mlp.duet") + "' --min-region-us lots");
+  EXPECT_NE(r.exitCode, 0);
+  EXPECT_TRUE(contains(r.err, "'lots' is not a number")) << r.err;
+}
+
 TEST(DuetRun, HelpDocumentsEveryFlag) {
   auto r = runDuet("run --help");
   ASSERT_EQ(r.exitCode, 0);
