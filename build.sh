@@ -22,9 +22,11 @@ PACKAGES=(
   libeigen3-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev libopenblas0-pthread   # torch backend; OpenBLAS makes torch GEMM ~15x faster
+  libgloo-dev                         # headers of c10d's Gloo process group (distributed training)
   graphviz                            # duet dump --format svg|png
   dataset-fashion-mnist zlib1g-dev    # examples/train_fashion_mnist (gzip IDX files)
   clang-14 libclang-rt-14-dev         # libFuzzer targets (.ci/fuzz.sh, part of ./build.sh test)
+  python3-torch python3-torchvision   # tests/import: PyTorch makes the TorchScript test models
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -25,6 +25,9 @@ public:
   template <class T> static Buffer fromVector(Shape shape, const std::vector<T> &values);
 
   bool defined() const { return owner_ != nullptr; }
+  /// True when this is the only Buffer holding the data (no copy, view or
+  /// wrapped owner elsewhere), so overwriting it can surprise nobody.
+  bool soleOwner() const { return owner_ != nullptr && owner_.use_count() == 1; }
   const TensorType &type() const { return type_; }
   DType dtype() const { return type_.dtype; }
   const Shape &shape() const { return type_.shape; }
@@ -43,6 +46,13 @@ public:
   std::vector<double> toDoubles() const;
   /// Same data seen with another shape of equal numel (no copy).
   Buffer reshaped(Shape shape) const;
+  /// Drops the data (defined() becomes false) but keeps the type, so that
+  /// assigning a buffer of the same shape later allocates nothing (the plan
+  /// executor's value table relies on this).
+  void release() {
+    owner_.reset();
+    data_ = nullptr;
+  }
 
 private:
   TensorType type_;

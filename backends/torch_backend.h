@@ -8,8 +8,10 @@
 #pragma once
 
 #include "backends/buffer.h"
+#include "backends/collectives.h"
 #include "ir/error.h"
 
+#include <chrono>
 #include <memory>
 #include <span>
 #include <string>
@@ -97,6 +99,14 @@ public:
                       double /*lr*/) {
     throw Error("referenceSgdTrainer: not available in this torch backend");
   }
+  /// The same with torch.optim.Adam's update (single-tensor form, no weight
+  /// decay): what an eager LibTorch training loop with Adam does per step.
+  virtual std::unique_ptr<ReferenceSgdTrainer>
+  referenceAdamTrainer(const Graph & /*g*/, std::span<const Buffer> /*initialParams*/,
+                       double /*lr*/, double /*beta1*/ = 0.9, double /*beta2*/ = 0.999,
+                       double /*eps*/ = 1e-8) {
+    throw Error("referenceAdamTrainer: not available in this torch backend");
+  }
 };
 
 /// The torch backend of this build, or nullptr when duet was built without
@@ -107,6 +117,26 @@ inline void setTorchFailureInjection(double p, uint64_t seed = 0) {
   if (TorchBackend *b = torchBackend())
     b->setFailureInjection(p, seed);
 }
+/// Where and how the ranks of a data-parallel job meet: PyTorch's env://
+/// conventions (MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK).
+struct RendezvousOptions {
+  std::string masterAddr = "127.0.0.1";
+  int masterPort = 29500;
+  int worldSize = 1;
+  int rank = 0;
+  /// How long the rendezvous or one collective may wait for a peer.
+  std::chrono::milliseconds timeout{30000};
+};
+
+/// This process's end of a Gloo process group (c10d::ProcessGroupGloo over a
+/// c10d::TCPStore served by rank 0). Blocks until every rank has joined.
+/// Throws duet::Error on a bad option, a failed or timed-out rendezvous, and
+/// in a build without LibTorch (kNoDistributedMessage).
+std::shared_ptr<Communicator> createGlooCommunicator(const RendezvousOptions &opts);
+inline constexpr const char *kNoDistributedMessage =
+    "distributed training needs LibTorch (c10d/Gloo); this build of duet has no torch backend "
+    "(install libtorch-dev and reconfigure)";
+
 /// Message used whenever torch is requested but absent.
 inline constexpr const char *kNoTorchMessage =
     "this build of duet has no torch backend (LibTorch was not found when it was "

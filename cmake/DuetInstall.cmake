@@ -8,7 +8,7 @@ install(TARGETS duet duet_options ${duet_components} EXPORT duetTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS duet_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 foreach(dir ir passes passes/inspect backends backends/pure backends/runtime frontend frontend/nn frontend/optim
-            frontend/data)
+            frontend/data frontend/dist frontend/import)
   file(GLOB headers ${PROJECT_SOURCE_DIR}/${dir}/*.h ${PROJECT_SOURCE_DIR}/${dir}/*.def)
   install(FILES ${headers} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/duet/${dir})
 endforeach()

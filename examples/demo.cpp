@@ -39,6 +39,7 @@ int main() try {
   ParamStore params = initParams(prog.graph(), /*seed=*/0);
   Buffer input = randn({64, 784}, DType::F32, /*seed=*/1).data();
   prog.run({input}, params); // warm-up: first-touch allocations
+  prog.plan().setStepTiming(true); // per-step times for the table below
   std::vector<Buffer> outs = prog.run({input}, params);
   std::cout << "probs = " << summarize(outs[0]) << "\n\n";
 

@@ -3,6 +3,8 @@
 //   train_fashion_mnist [--epochs N] [--batch B] [--mode pure|torch|auto]
 //                       [--limit N] [--model mlp|cnn] [--lr X] [--seed S]
 //                       [--data DIR] [--save-graph FILE.duet] [--checkpoint FILE]
+//                       [--rank R --world-size N --master-addr A --master-port P]
+//                       [--dist-timeout S] [--bucket-mb M]
 //
 // Trains on Debian's dataset-fashion-mnist; the whole training step
 // (forward, loss, backward, Adam update) is one compiled graph. --limit N
@@ -10,7 +12,14 @@
 // "test accuracy: 0.xxx". --save-graph writes the training-step graph,
 // which `duet dump --format svg FILE.duet` draws.
 //
+// Data-parallel training: N processes, each training on its slice of every
+// batch of B * N samples (--batch B is per rank), gradients averaged by an
+// all_reduce in the step graph. The rendezvous flags default to PyTorch's
+// environment variables (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT), which
+// `duet launch -n N -- train_fashion_mnist ...` sets. Only rank 0 prints.
+//
 #include "frontend/data/readers.h"
+#include "frontend/dist/process_group.h"
 #include "frontend/nn/fit.h"
 #include "frontend/nn/layers.h"
 #include "backends/runtime/mode_setting.h"
@@ -19,6 +28,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -29,23 +39,37 @@ using namespace duet;
 
 namespace {
 
+/// Where the other ranks' output goes.
+std::ostream &nullStream() {
+  static std::ostream sink(nullptr);
+  return sink;
+}
+
 struct Args {
   int64_t epochs = 3, batch = 64, limit = 0;
   std::string mode, model = "mlp", data = data::kFashionMnistDir, saveGraph, checkpoint;
   double lr = 1e-3;
   uint64_t seed = 0;
+  RendezvousOptions dist; // from the environment, then the flags
+  double bucketMb = 25;
 };
 
 [[noreturn]] void usage(const std::string &why) {
   std::cerr << "train_fashion_mnist: " << why
             << "\nusage: train_fashion_mnist [--epochs N] [--batch B] [--mode pure|torch|auto] "
                "[--limit N] [--model mlp|cnn] [--lr X] [--seed S] [--data DIR] "
-               "[--save-graph FILE] [--checkpoint FILE]\n";
+               "[--save-graph FILE] [--checkpoint FILE] [--rank R] [--world-size N] "
+               "[--master-addr A] [--master-port P] [--dist-timeout SECONDS] [--bucket-mb M]\n";
   std::exit(2);
 }
 
 Args parse(int argc, char **argv) {
   Args a;
+  try {
+    a.dist = dist::rendezvousFromEnvironment();
+  } catch (const Error &e) {
+    usage(e.what());
+  }
   for (int i = 1; i < argc; ++i) {
     std::string f = argv[i];
     if (f == "--help" || f == "-h")
@@ -74,6 +98,18 @@ Args parse(int argc, char **argv) {
         a.saveGraph = v;
       else if (f == "--checkpoint")
         a.checkpoint = v;
+      else if (f == "--rank")
+        a.dist.rank = std::stoi(v);
+      else if (f == "--world-size")
+        a.dist.worldSize = std::stoi(v);
+      else if (f == "--master-addr")
+        a.dist.masterAddr = v;
+      else if (f == "--master-port")
+        a.dist.masterPort = std::stoi(v);
+      else if (f == "--dist-timeout")
+        a.dist.timeout = std::chrono::milliseconds(std::llround(std::stod(v) * 1000));
+      else if (f == "--bucket-mb")
+        a.bucketMb = std::stod(v);
       else
         usage("unknown flag " + f);
     } catch (const std::logic_error &) {
@@ -84,6 +120,10 @@ Args parse(int argc, char **argv) {
     usage("--epochs and --batch must be positive, --limit non-negative");
   if (a.model != "mlp" && a.model != "cnn")
     usage("--model must be mlp or cnn");
+  if (a.dist.worldSize < 1 || a.dist.rank < 0 || a.dist.rank >= a.dist.worldSize)
+    usage("--rank must be in [0, --world-size)");
+  if (a.dist.timeout.count() <= 0 || a.bucketMb <= 0)
+    usage("--dist-timeout and --bucket-mb must be positive");
   return a;
 }
 
@@ -120,15 +160,28 @@ int main(int argc, char **argv) {
       train.x = train.x.reshaped({train.size(), 1, 28, 28});
       test.x = test.x.reshaped({test.size(), 1, 28, 28});
     }
-    std::cout << fmt::format("Fashion-MNIST: {} training, {} test images; model {}, mode {}\n",
-                             train.size(), test.size(), a.model, modeName(*mode));
+    // Joins the other ranks (a world of one: nothing to join).
+    dist::ProcessGroup group(a.dist, static_cast<int64_t>(a.bucketMb * (1 << 20)));
+    const bool leader = group.rank() == 0;
+    std::ostream &out = leader ? std::cout : nullStream();
+    out << fmt::format("Fashion-MNIST: {} training, {} test images; model {}, mode {}\n",
+                       train.size(), test.size(), a.model, modeName(*mode));
+    if (group.worldSize() > 1)
+      out << fmt::format("data parallel: {} ranks x batch {} (global batch {}), rendezvous "
+                         "{}:{}\n",
+                         group.worldSize(), a.batch, a.batch * group.worldSize(),
+                         a.dist.masterAddr, a.dist.masterPort);
 
     nn::TrainerOptions opts;
     opts.compile.mode = *mode;
     opts.seed = a.seed;
+    opts.distributed = &group;
     nn::Trainer trainer(makeModel(a.model), nn::crossEntropyLoss,
                         std::make_shared<optim::Adam>(a.lr), opts);
-    data::DataLoader loader(train, {a.batch, true, a.seed, true});
+    data::DataLoaderOptions lo{a.batch, true, a.seed, true};
+    lo.rank = group.rank();
+    lo.worldSize = group.worldSize();
+    data::DataLoader loader(train, lo);
 
     data::Batch first;
     if (!loader.next(first))
@@ -149,22 +202,37 @@ int main(int argc, char **argv) {
     std::string parts;
     for (const auto &[name, count] : byBackend)
       parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", count, name);
-    std::cout << fmt::format("training step graph: {} nodes as built; compiled: {} "
-                             "({} torch regions, {} conversion nodes)\n",
-                             step.graph().nodes().size(), parts, regions.size(), conversions);
-    if (!a.saveGraph.empty()) {
+    out << fmt::format("training step graph: {} nodes as built; compiled: {} "
+                       "({} torch regions, {} conversion nodes)\n",
+                       step.graph().nodes().size(), parts, regions.size(), conversions);
+    if (!a.saveGraph.empty() && leader) {
       step.save(a.saveGraph);
-      std::cout << "wrote " << a.saveGraph << " (draw it: duet dump --format svg " << a.saveGraph
-                << ")\n";
+      out << "wrote " << a.saveGraph << " (draw it: duet dump --format svg " << a.saveGraph
+          << ")\n";
     }
 
     nn::FitOptions fo;
     fo.epochs = a.epochs;
     fo.log = &std::cout;
     fo.checkpoint = a.checkpoint;
-    nn::fit(trainer, loader, fo);
-    double acc = nn::evaluateAccuracy(trainer, test, 500);
-    std::cout << fmt::format("test accuracy: {:.3f}\n", acc);
+    CollectiveStats before = group.stats();
+    std::vector<nn::EpochStats> epochs = nn::fit(trainer, loader, fo);
+    double seconds = 0;
+    for (const nn::EpochStats &e : epochs)
+      seconds += e.seconds;
+    int64_t steps = loader.numBatches() * a.epochs;
+    CollectiveStats comm = group.stats();
+    double commS = comm.seconds - before.seconds;
+    out << fmt::format("time per step: {:.2f} ms", 1e3 * seconds / double(steps));
+    if (comm.calls > before.calls)
+      out << fmt::format(" (all-reduce {:.2f} ms = {:.1f}% of the step, {} calls of {:.2f} MB)",
+                         1e3 * commS / double(steps), 100 * commS / seconds,
+                         (comm.calls - before.calls) / steps,
+                         double(comm.bytes - before.bytes) / double(comm.calls - before.calls) /
+                             (1 << 20));
+    out << "\n";
+    if (leader) // the replicas are equal: one evaluation says it all
+      out << fmt::format("test accuracy: {:.3f}\n", nn::evaluateAccuracy(trainer, test, 500));
   } catch (const Error &e) {
     std::cerr << "train_fashion_mnist: " << e.what() << "\n";
     return 1;

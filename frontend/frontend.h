@@ -9,6 +9,8 @@
 #include "frontend/autograd.h"
 #include "frontend/data/dataset.h"
 #include "frontend/data/readers.h"
+#include "frontend/dist/all_reduce.h"
+#include "frontend/dist/process_group.h"
 #include "frontend/nn/checkpoint.h"
 #include "frontend/nn/fit.h"
 #include "frontend/nn/layers.h"

@@ -49,6 +49,12 @@ public:
                           const ParamStore &params = {}) const {
     return run(std::span<const Buffer>(inputs.begin(), inputs.size()), params);
   }
+  /// The allocation-free form: writes the outputs into caller-owned buffers
+  /// of the outputs' types, reused from run to run (Plan::run).
+  void run(std::span<const Buffer> inputs, const ParamStore &params,
+           std::span<Buffer> outputs) const {
+    plan_->run(inputs, params, outputs);
+  }
 
 private:
   std::unique_ptr<Graph> graph_;

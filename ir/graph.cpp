@@ -134,6 +134,21 @@ void Graph::eraseNodes(const std::vector<Node *> &dead) {
     all_[n->id_].reset();
 }
 
+void Graph::setOrder(std::vector<Node *> order) {
+  std::vector<char> seen(all_.size(), 0);
+  bool ok = order.size() == order_.size();
+  for (Node *n : order) {
+    ok = ok && n && n->graph_ == this && n->id_ < all_.size() && all_[n->id_].get() == n &&
+         !seen[n->id_];
+    if (!ok)
+      break;
+    seen[n->id_] = 1;
+  }
+  if (!ok)
+    throw Error("graph '" + name_ + "': setOrder needs every node exactly once");
+  order_ = std::move(order);
+}
+
 void Graph::sortTopologically() {
   // Kahn's algorithm with a queue ordered by current position, so a graph
   // that is already topological keeps its order exactly.

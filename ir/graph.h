@@ -144,6 +144,10 @@ public:
   /// it is already valid (deterministic). Call after adding nodes whose
   /// operands come later in the order. Throws duet::Error on a cycle.
   void sortTopologically();
+  /// Replaces the node order by `order`, which must hold every node exactly
+  /// once (throws duet::Error otherwise); whether it is topological is the
+  /// verifier's business. For passes that put new nodes where old ones were.
+  void setOrder(std::vector<Node *> order);
 
   /// Deep copy (same names, attributes, types, backends, regions; same
   /// order). Node ids of the copy are renumbered densely.

@@ -221,6 +221,10 @@ Details detailsOf(OpKind k) {
   case OpKind::AdaptiveAvgPool2dGrad:
     return {adaptiveAvgPool2dGrad, perResult, {{"input_size", AK::Ints, true}}};
   case OpKind::ScatterAdd: return {scatterAdd, noFlops, {{"axis", AK::Int}}};
+  case OpKind::FusedElementwise:
+    return {fusedElementwise, fusedElementwiseFlops, {{"program", AK::String, true}}};
+  case OpKind::AllReduce:
+    return {allReduce, perResult, {{"op", AK::String}, {"group", AK::Int}, {"bucket", AK::Int}}};
   }
   return {source, noFlops, {}};
 }

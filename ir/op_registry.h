@@ -18,7 +18,7 @@ enum class OpKind : uint16_t {
 
 enum class OpCategory : uint8_t {
   Source, Unary, Binary, Compare, Ternary, Contraction, Reduction, Movement,
-  Convolution, Pooling, Normalization, Indexing, Loss, Conversion
+  Convolution, Pooling, Normalization, Indexing, Loss, Conversion, Collective, Fused
 };
 
 /// One attribute an op accepts.

@@ -82,6 +82,13 @@ TensorType avgPool2dGrad(OpKind, Types, const Attributes &);
 TensorType adaptiveAvgPool2dGrad(OpKind, Types, const Attributes &);
 TensorType scatterAdd(OpKind, Types, const Attributes &);
 
+// fused_elementwise: the type of its program's last step (ir/fused_program.cpp).
+TensorType fusedElementwise(OpKind, Types, const Attributes &);
+int64_t fusedElementwiseFlops(Types, const Attributes &, const TensorType &);
+
+// Collectives (ir/collective_shape_rules.cpp).
+TensorType allReduce(OpKind, Types, const Attributes &);
+
 /// Spatial output size of a convolution or pooling window (PyTorch's
 /// formula, ceil_mode included); throws when it would be < 1.
 int64_t windowOutput(OpKind k, int64_t in, int64_t kernel, int64_t stride, int64_t pad,

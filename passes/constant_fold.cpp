@@ -166,6 +166,8 @@ public:
   Node *fold(Node *n) {
     if (n->info().category == OpCategory::Conversion || n->numInputs() == 0)
       return nullptr;
+    if (n->info().category == OpCategory::Collective) // talks to other ranks: run time only
+      return nullptr;
     for (Node *in : n->inputs())
       if (in->op() != OpKind::Constant)
         return nullptr;

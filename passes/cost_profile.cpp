@@ -1,6 +1,8 @@
 //===- passes/cost_profile.cpp - per-op time estimates ---------------------===//
 #include "passes/cost_profile.h"
 
+#include "ir/fused_program.h"
+
 #include "ir/error.h"
 
 #include <fmt/format.h>
@@ -42,7 +44,9 @@ static OpCost defaultCost(OpKind k, Backend b) {
   constexpr double kMem = 1e-10; // 10 GB/s
   switch (opInfo(k).category) {
   case OpCategory::Source:
-  case OpCategory::Conversion: return {};
+  case OpCategory::Conversion:
+  case OpCategory::Collective:
+  case OpCategory::Fused: return {}; // made after the cost model ran
   case OpCategory::Unary:
   case OpCategory::Binary:
   case OpCategory::Compare:
@@ -68,7 +72,9 @@ static OpCost defaultCost(OpKind k, Backend b) {
 CostProfile CostProfile::defaults() {
   CostProfile p;
   for (const OpInfo &info : allOps()) {
-    if (info.category == OpCategory::Source || info.category == OpCategory::Conversion)
+    if (info.category == OpCategory::Source || info.category == OpCategory::Conversion ||
+        info.category == OpCategory::Collective || // network time: not modelled
+        info.category == OpCategory::Fused)        // made after partitioning
       continue;
     p.pure_[std::string(info.name)] = defaultCost(info.kind, Backend::Pure);
     p.torch_[std::string(info.name)] = defaultCost(info.kind, Backend::Torch);
@@ -107,9 +113,38 @@ double CostProfile::estimateNode(const Node &n, Backend b) const {
   types.reserve(n.numInputs());
   for (const Node *in : n.inputs())
     types.push_back(in->type());
+  if (n.op() == OpKind::FusedElementwise)
+    return estimateFused(n.attrs().getString("program"), types, n.type(), b);
   double flops = static_cast<double>(n.info().flops(types, n.attrs(), n.type()));
   double bytes = static_cast<double>(opBytes(types, n.type()));
   return estimate(n.opName(), b, flops, bytes);
+}
+
+// Torch runs a fused program step by step, each step a full op. The pure
+// interpreter pays one node's overhead, each step's arithmetic, and one
+// pass over the operands and the result (intermediates stay in cache),
+// priced at the first step's per-byte rate.
+double CostProfile::estimateFused(const std::string &program, std::span<const TensorType> in,
+                                  const TensorType &result, Backend b) const {
+  FusedProgram p = parseFusedProgram(program);
+  std::vector<TensorType> steps = fusedStepTypes(p, in);
+  double total = 0;
+  for (size_t s = 0; s < p.steps.size(); ++s) {
+    std::vector<TensorType> operands;
+    for (int a : p.steps[s].args)
+      operands.push_back(FusedProgram::isStep(a) ? steps[FusedProgram::stepOf(a)] : in[a]);
+    const OpInfo &info = opInfo(p.steps[s].op);
+    const double flops = static_cast<double>(info.flops(operands, p.steps[s].attrs, steps[s]));
+    if (b == Backend::Torch)
+      total += estimate(info.name, b, flops, static_cast<double>(opBytes(operands, steps[s])));
+    else
+      total += flops * opCost(info.name, b).secPerFlop;
+  }
+  if (b == Backend::Pure) {
+    const OpCost &first = opCost(opName(p.steps.front().op), b);
+    total += first.overheadS + static_cast<double>(opBytes(in, result)) * first.secPerByte;
+  }
+  return total;
 }
 
 std::optional<double> CostProfile::threshold(std::string_view op) const {

@@ -12,6 +12,7 @@
 
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -53,6 +54,10 @@ public:
   /// Estimated seconds of one execution of `n` on `b` (0 for sources).
   /// Conversion nodes cost conversionCost of their value on either backend.
   double estimateNode(const Node &n, Backend b) const;
+  /// A fused_elementwise node's estimate from its program (estimateNode
+  /// calls it): see cost_profile.cpp.
+  double estimateFused(const std::string &program, std::span<const TensorType> operands,
+                       const TensorType &result, Backend b) const;
   /// Same, from raw counts.
   double estimate(std::string_view op, Backend b, double flops, double bytes) const;
   /// Seconds to move one value of `bytes` across the boundary (one

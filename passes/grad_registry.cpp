@@ -90,6 +90,11 @@ GradEntry gradEntry(OpKind k) {
   case OpKind::AvgPool2dGrad:
   case OpKind::AdaptiveAvgPool2dGrad: return {nullptr, kSecondOrder};
   case OpKind::ScatterAdd: return {scatterAddGrad, {}};
+  case OpKind::FusedElementwise:
+    return {nullptr, "made by fuse-elementwise, which runs after autodiff (differentiate the "
+                     "unfused graph)"};
+  case OpKind::AllReduce:
+    return {nullptr, "a collective: it reduces gradients across ranks after the backward pass"};
   }
   return {nullptr, "unknown op"};
 }

@@ -245,8 +245,9 @@ bool hasBiasVariant(OpKind op) {
 
 OpCase buildOpCase(OpKind op, int64_t size, int variant) {
   const OpInfo &info = opInfo(op);
-  if (info.category == OpCategory::Source || info.category == OpCategory::Conversion)
-    throw Error(fmt::format("{}: sources and conversions are not tuned", info.name));
+  if (info.category == OpCategory::Source || info.category == OpCategory::Conversion ||
+      info.category == OpCategory::Collective || info.category == OpCategory::Fused)
+    throw Error(fmt::format("{}: sources, conversions and collectives are not tuned", info.name));
   size = std::max<int64_t>(size, 1);
   switch (info.category) {
   case OpCategory::Unary:
@@ -314,7 +315,9 @@ std::vector<SweepPoint> sweepPoints(OpKind op, bool quick) {
 std::vector<OpKind> tunableOps() {
   std::vector<OpKind> out;
   for (const OpInfo &info : allOps())
-    if (info.category != OpCategory::Source && info.category != OpCategory::Conversion)
+    if (info.category != OpCategory::Source && info.category != OpCategory::Conversion &&
+        info.category != OpCategory::Collective && // all_reduce's time is the network's
+        info.category != OpCategory::Fused)        // made after partitioning
       out.push_back(info.kind);
   return out;
 }

@@ -89,6 +89,8 @@ Decision decideAuto(const Node &n, const PartitionOptions &opts) {
 Decision decide(const Node &n, const PartitionOptions &opts) {
   if (n.isSource())
     return {Backend::Pure, "source"};
+  if (n.info().category == OpCategory::Collective) // Gloo reduces CPU buffers in any mode
+    return {Backend::Pure, "collective: runs on CPU buffers through the process group"};
   if (opts.mode == Mode::Pure)
     return {Backend::Pure, "mode pure"};
   std::string whyNot;

@@ -30,10 +30,13 @@ struct PartitionOptions {
   /// 10-50% error, and a region that barely wins on paper often loses in
   /// practice; staying on pure costs nothing to convert.
   double minRegionSavingFraction = 0.1;
+  /// Run fuse-elementwise after partitioning (passes/fuse_elementwise.h):
+  /// chains of elementwise pure nodes become one fused_elementwise node.
+  bool fuseElementwise = true;
 };
 
 /// Appends the partitioning passes (annotate-cost, partition, merge-regions,
-/// insert-conversions) configured by `opts` to `pm`.
+/// insert-conversions, fuse-elementwise) configured by `opts` to `pm`.
 void addPartitionPasses(PassManager &pm, const PartitionOptions &opts);
 
 } // namespace duet

@@ -1,4 +1,5 @@
 //===- passes/plan_estimate.cpp - what a partition is predicted to cost ---===//
+#include "passes/fuse_elementwise.h"
 #include "passes/plan_estimate.h"
 
 #include "ir/graph.h"
@@ -109,7 +110,8 @@ std::vector<std::string> planPassNames(std::string_view pipeline) {
   }
   names.push_back(current);
   std::erase(names, std::string());
-  for (const char *p : {"annotate-cost", "partition", "merge-regions", "insert-conversions"})
+  for (const char *p :
+       {"annotate-cost", "partition", "merge-regions", "insert-conversions", "fuse-elementwise"})
     names.emplace_back(p);
   return names;
 }
@@ -121,6 +123,8 @@ std::unique_ptr<Pass> createPlanPass(std::string_view name, const PartitionOptio
     return std::make_unique<PartitionPass>(opts);
   if (name == "merge-regions")
     return std::make_unique<MergeRegionsPass>(opts);
+  if (name == "fuse-elementwise")
+    return std::make_unique<FuseElementwisePass>(opts.fuseElementwise);
   return createPass(name);
 }
 

@@ -51,7 +51,8 @@ struct PlanEstimate {
 PlanEstimate estimatePlan(const Graph &g, const CostProfile &profile);
 
 /// The passes compile() runs, by name: `pipeline` (empty: defaultPipeline())
-/// then annotate-cost, partition, merge-regions, insert-conversions.
+/// then annotate-cost, partition, merge-regions, insert-conversions,
+/// fuse-elementwise (a no-op when opts.fuseElementwise is off).
 std::vector<std::string> planPassNames(std::string_view pipeline = {});
 /// Builds one of those passes; the partitioning ones are configured by `opts`.
 std::unique_ptr<Pass> createPlanPass(std::string_view name, const PartitionOptions &opts);

@@ -16,5 +16,7 @@ namespace duet::cli {
 void addRunCommand(CLI::App &app);
 void addDumpCommand(CLI::App &app);
 void addTuneCommand(CLI::App &app);
+void addLaunchCommand(CLI::App &app);
+void addImportCommand(CLI::App &app);
 
 } // namespace duet::cli

@@ -129,6 +129,7 @@ int dumpGraphFile(const DumpOptions &o) {
 
   Mode mode = resolveMode(o.mode);
   Settings settings = environmentSettings(mode);
+  settings.options.fuseElementwise = !o.noFuse;
   Settings chosen = settings;
   if (!o.profile.empty()) {
     chosen.options.profile = loadProfileChecked(o.profile); // warns if stale
@@ -217,6 +218,8 @@ void addDumpCommand(CLI::App &app) {
                   "estimated pure time, net of conversions (default 0.1)")
       ->type_name("FRACTION")
       ->check(CLI::Range(0.0, 1.0));
+  dump->add_flag("--no-fuse", opts->noFuse,
+                 "Show the plan without fuse-elementwise (elementwise chains node by node)");
   auto *after = dump->add_option("--after", opts->after,
                                  "Show the graph after pass PASS instead of the final plan")
                     ->type_name("PASS");

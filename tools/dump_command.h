@@ -20,6 +20,7 @@ struct DumpOptions {
   bool collapse = false, noCollapse = false; // DOT: elementwise chains
   double minRegionUs = -1;            // auto: evict regions saving less (-1: default)
   double minRegionSaving = -1;        // auto: evict regions saving under this fraction
+  bool noFuse = false;                // skip fuse-elementwise
 };
 
 /// Runs the command; throws duet::Error on user errors. Returns the exit code.

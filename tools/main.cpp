@@ -37,6 +37,8 @@ int main(int argc, char **argv) {
   duet::cli::addRunCommand(app);
   duet::cli::addDumpCommand(app);
   duet::cli::addTuneCommand(app);
+  duet::cli::addLaunchCommand(app);
+  duet::cli::addImportCommand(app);
 
   // CLI11 would only say "A subcommand is required" for a misspelled one.
   const CLI::App &constApp = app;

@@ -6,7 +6,9 @@
 #include "backends/runtime/mode_setting.h"
 #include "backends/runtime/params.h"
 #include "backends/runtime/plan.h"
+#include "backends/runtime/thread_setting.h"
 #include "backends/runtime/trace_writer.h"
+#include "frontend/nn/checkpoint.h"
 #include "frontend/summary.h"
 #include "ir/error.h"
 #include "ir/graph.h"
@@ -48,6 +50,7 @@ CompileOptions compileOptionsFor(const RunOptions &opts) {
     c.partition.minRegionSeconds = opts.minRegionUs * 1e-6;
   if (opts.minRegionSaving >= 0)
     c.partition.minRegionSavingFraction = opts.minRegionSaving;
+  c.partition.fuseElementwise = !opts.noFuse;
   if (!opts.thresholds.empty() && c.mode != Mode::Auto)
     std::cerr << "duet: warning: --threshold only affects auto mode (the mode is "
               << modeName(c.mode) << ")\n";
@@ -56,6 +59,20 @@ CompileOptions compileOptionsFor(const RunOptions &opts) {
     c.printSink = [](const std::string &text) { std::cout << text; };
   }
   return c;
+}
+
+/// --params DIR (one .npy each) or FILE.safetensors; else MODEL.safetensors
+/// beside MODEL.duet (what `duet import` writes); else initial values.
+ParamStore runParams(const Graph &g, const RunOptions &opts) {
+  namespace fs = std::filesystem;
+  if (opts.paramsDir.ends_with(".safetensors"))
+    return nn::loadSafetensors(opts.paramsDir);
+  if (!opts.paramsDir.empty())
+    return loadParams(g, opts.paramsDir);
+  std::string beside = fs::path(opts.file).replace_extension(".safetensors").string();
+  if (!g.params().empty() && fs::exists(beside))
+    return nn::loadSafetensors(beside);
+  return initParams(g, opts.seed);
 }
 
 std::string outputName(const Graph &g, size_t i) {
@@ -67,18 +84,20 @@ std::string outputName(const Graph &g, size_t i) {
 
 int runGraphFile(const RunOptions &opts) {
   std::unique_ptr<Graph> g = parseGraphFile(opts.file);
+  if (opts.threads > 0)
+    setNumThreads(opts.threads);
   CompileOptions copts = compileOptionsFor(opts);
 
   BoundInputs bound = bindInputFiles(*g, opts.inputs);
   fillRandomInputs(*g, bound.inputs, opts.seed);
-  ParamStore params =
-      opts.paramsDir.empty() ? initParams(*g, opts.seed) : loadParams(*g, opts.paramsDir);
+  ParamStore params = runParams(*g, opts);
   for (auto &[name, value] : bound.params)
     params[name] = value;
   if (!opts.saveParamsDir.empty())
     saveValues(opts.saveParamsDir, params);
 
   std::shared_ptr<Plan> plan = compile(*g, copts);
+  plan->setStepTiming(opts.stats || !opts.trace.empty()); // per-step times cost a little
   std::vector<Buffer> outs;
   auto start = std::chrono::steady_clock::now();
   for (int r = 0; r < std::max(opts.repeat, 1); ++r)
@@ -99,7 +118,7 @@ int runGraphFile(const RunOptions &opts) {
     std::cout << "wrote " << outs.size() << " output(s) to " << opts.outDir << '\n';
   }
   if (opts.stats)
-    std::cout << plan->stats().format();
+    std::cout << plan->stats().format() << "threads: " << threadSummary() << '\n';
   if (!opts.trace.empty())
     writeTraceFile(opts.trace, plan->stats(), {g->name(), std::string(modeName(copts.mode))});
   return 0;
@@ -146,9 +165,19 @@ void addRunCommand(CLI::App &app) {
                   "estimated pure time, net of conversions (default 0.1)")
       ->type_name("FRACTION")
       ->check(CLI::Range(0.0, 1.0));
+  run->add_flag("--no-fuse", opts->noFuse,
+                "Run elementwise chains node by node instead of fusing them "
+                "(fuse-elementwise off)");
+  run->add_option("--threads", opts->threads,
+                  "Threads for big kernels, pure and torch alike (default: "
+                  "$DUET_NUM_THREADS, else the cores)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
   run->add_option("--params", opts->paramsDir,
-                  "Load every parameter from DIR/<name>.npy instead of initializing it")
-      ->type_name("DIR");
+                  "Load every parameter from DIR/<name>.npy, or from FILE.safetensors, "
+                  "instead of FILE's own .safetensors beside it (as `duet import` writes) "
+                  "or initial values")
+      ->type_name("DIR|FILE");
   run->add_option("--save-params", opts->saveParamsDir,
                   "Write the parameters used as DIR/<name>.npy")
       ->type_name("DIR");

@@ -24,6 +24,8 @@ struct RunOptions {
   std::string profile;                 // cost profile JSON; empty: DUET_PROFILE / default
   double minRegionUs = -1;            // auto: evict regions saving less (-1: default)
   double minRegionSaving = -1;        // auto: evict regions saving under this fraction
+  bool noFuse = false;                // skip fuse-elementwise
+  int threads = 0;                    // >0: setNumThreads (pure and torch); 0: default
 };
 
 /// Runs the command; throws duet::Error on user errors. Returns the exit code.

@@ -10,6 +10,7 @@
 #include "backends/pure/common.h"
 #include "backends/pure/eigen.h"
 #include "backends/pure/kernels.h"
+#include "backends/pure/parallel_gemm.h"
 
 #include <algorithm>
 
@@ -76,25 +77,36 @@ template <class T> void conv2d(const ConvGeometry &g, const T *x, const T *w, co
   const int64_t og = g.o / g.groups, kdim = g.cg * g.kh * g.kw, outPlane = g.oh * g.ow;
   const bool direct = g.kh == 1 && g.kw == 1 && g.stride.h == 1 && g.stride.w == 1 &&
                       g.pad.h == 0 && g.pad.w == 0 && g.oh == g.h && g.ow == g.w;
-  std::vector<T> col(direct ? 0 : size_t(kdim * outPlane));
-  for (int64_t n = 0; n < g.n; ++n) {
-    for (int64_t grp = 0; grp < g.groups; ++grp) {
-      const T *img = x + (n * g.c + grp * g.cg) * g.h * g.w;
-      const T *cols = img;
-      if (!direct) {
-        im2col(img, col.data(), g);
-        cols = col.data();
+  // A batch of big images splits over threads by image; one big image
+  // splits its GEMMs instead (threadedProduct, serial inside a batch split).
+  const int64_t macsPerImage = g.o * outPlane * kdim;
+  const int64_t perThread =
+      std::max<int64_t>(1, kParallelMacs / std::max<int64_t>(macsPerImage, 1));
+  parallelFor(g.n, perThread, [&](int64_t n0, int64_t n1) {
+    // The im2col scratch is kept per thread, so repeated runs do not allocate.
+    thread_local std::vector<T> col;
+    if (!direct && col.size() < size_t(kdim * outPlane))
+      col.resize(size_t(kdim * outPlane));
+    for (int64_t n = n0; n < n1; ++n) {
+      for (int64_t grp = 0; grp < g.groups; ++grp) {
+        const T *img = x + (n * g.c + grp * g.cg) * g.h * g.w;
+        const T *cols = img;
+        if (!direct) {
+          im2col(img, col.data(), g);
+          cols = col.data();
+        }
+        Eigen::Map<RowMatrix<T>> out(y + (n * g.o + grp * og) * outPlane, og, outPlane);
+        if (kdim == 0)
+          out.setZero();
+        else
+          threadedProduct(out, Eigen::Map<const RowMatrix<T>>(w + grp * og * kdim, og, kdim),
+                          Eigen::Map<const RowMatrix<T>>(cols, kdim, outPlane));
+        if (bias)
+          out.colwise() +=
+              Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>>(bias + grp * og, og);
       }
-      Eigen::Map<RowMatrix<T>> out(y + (n * g.o + grp * og) * outPlane, og, outPlane);
-      if (kdim == 0)
-        out.setZero();
-      else
-        out.noalias() = Eigen::Map<const RowMatrix<T>>(w + grp * og * kdim, og, kdim) *
-                        Eigen::Map<const RowMatrix<T>>(cols, kdim, outPlane);
-      if (bias)
-        out.colwise() += Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>>(bias + grp * og, og);
     }
-  }
+  });
 }
 
 } // namespace

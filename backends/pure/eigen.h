@@ -12,4 +12,10 @@
 
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
+// Eigen's GEMM packs its operand blocks on the stack up to this many bytes
+// and mallocs them beyond it; 1 MiB (default 128 KiB) covers the products
+// of typical layers, so a cached plan run allocates nothing (tests/alloc).
+#ifndef EIGEN_STACK_ALLOCATION_LIMIT
+#define EIGEN_STACK_ALLOCATION_LIMIT (1 << 20)
+#endif
 #include <Eigen/Core>

@@ -33,6 +33,10 @@ void checkOperands(const Node &node, std::span<const Buffer> inputs, const Buffe
 
 void runPureNode(const Node &node, std::span<const Buffer> inputs, Buffer &out) {
   checkOperands(node, inputs, out);
+  runPureNodeUnchecked(node, inputs, out);
+}
+
+void runPureNodeUnchecked(const Node &node, std::span<const Buffer> inputs, Buffer &out) {
   if (runGradKernel(node, inputs, out))
     return;
   switch (node.info().category) {
@@ -47,6 +51,8 @@ void runPureNode(const Node &node, std::span<const Buffer> inputs, Buffer &out) 
   case OpCategory::Pooling: return runPool(node, inputs, out);
   case OpCategory::Loss: return runLoss(node, inputs, out);
   case OpCategory::Conversion: return runCopy(node, inputs, out);
+  case OpCategory::Fused: return runFused(node, inputs, out);
+  case OpCategory::Collective: return runAllReduce(node, inputs, out);
   default: break;
   }
   switch (node.op()) {

@@ -22,6 +22,13 @@ class Node;
 /// copy their input.
 void runPureNode(const Node &node, std::span<const Buffer> inputs, Buffer &out);
 
+/// runPureNode without the operand checks, for a caller that checked the
+/// buffer types once when it bound them (the plan executor's hot loop). The
+/// output may be the same buffer as an operand of identical type for the
+/// unary and binary elementwise ops and fused_elementwise (the executor runs
+/// those in place).
+void runPureNodeUnchecked(const Node &node, std::span<const Buffer> inputs, Buffer &out);
+
 /// Convenience: allocates the output and runs.
 Buffer evalPureNode(const Node &node, std::span<const Buffer> inputs);
 

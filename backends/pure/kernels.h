@@ -39,6 +39,8 @@ void runLayerNorm(const Node &node, Inputs in, Buffer &out); // norm.cpp
 void runEmbedding(const Node &node, Inputs in, Buffer &out); // index.cpp
 void runGather(const Node &node, Inputs in, Buffer &out);    // index.cpp
 void runLoss(const Node &node, Inputs in, Buffer &out);      // loss.cpp
+void runFused(const Node &node, Inputs in, Buffer &out);     // fused.cpp
+void runAllReduce(const Node &node, Inputs in, Buffer &out); // collective.cpp
 
 // The gradient ops of autodiff: runs `node` and returns true if it is one.
 bool runGradKernel(const Node &node, Inputs in, Buffer &out);       // grad_kernels.cpp

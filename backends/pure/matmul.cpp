@@ -10,6 +10,7 @@
 #include "backends/pure/common.h"
 #include "backends/pure/eigen.h"
 #include "backends/pure/kernels.h"
+#include "backends/pure/parallel_gemm.h"
 #include "backends/pure/strided.h"
 
 namespace duet::pure {
@@ -28,7 +29,7 @@ template <class T> void gemm(const T *a, const T *b, T *c, int64_t m, int64_t k,
     cm.setZero();
     return;
   }
-  cm.noalias() = ConstMatrixMap<T>(a, m, k) * ConstMatrixMap<T>(b, k, n);
+  threadedProduct(cm, ConstMatrixMap<T>(a, m, k), ConstMatrixMap<T>(b, k, n));
 }
 
 template <class T> void matmul(const Buffer &a, const Buffer &b, Buffer &out) {
@@ -88,8 +89,8 @@ void runLinear(const Node &node, Inputs in, Buffer &out) {
     if (k == 0)
       y.setZero();
     else
-      y.noalias() = ConstMatrixMap<T>(in[0].data<T>(), rows, k) *
-                    ConstMatrixMap<T>(in[1].data<T>(), n, k).transpose();
+      threadedProduct(y, ConstMatrixMap<T>(in[0].data<T>(), rows, k),
+                      ConstMatrixMap<T>(in[1].data<T>(), n, k).transpose());
     if (in.size() == 3)
       y.rowwise() += Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>(in[2].data<T>(), n);
   });

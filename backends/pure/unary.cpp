@@ -5,6 +5,7 @@
 
 #include "backends/pure/common.h"
 #include "backends/pure/kernels.h"
+#include "backends/pure/math.h"
 
 #include "backends/pure/eigen.h"
 
@@ -66,14 +67,9 @@ template <class T> void floatUnary(const Node &node, ConstArrayMap<T> x, ArrayMa
   case OpKind::Sqrt: y = x.sqrt(); return;
   case OpKind::Rsqrt: y = x.sqrt().inverse(); return;
   case OpKind::Tanh: y = x.tanh(); return;
-  case OpKind::Sigmoid: y = (T(1) + (-x).exp()).inverse(); return;
+  case OpKind::Sigmoid: y = sigmoidOf(x); return;
   case OpKind::Relu: y = (x < T(0)).select(T(0), x); return; // NaN stays NaN
-  case OpKind::Gelu: {
-    // Exact form: 0.5 x (1 + erf(x / sqrt 2)).
-    const T invSqrt2 = static_cast<T>(0.70710678118654752440);
-    y = x.unaryExpr([invSqrt2](T v) { return T(0.5) * v * (T(1) + std::erf(v * invSqrt2)); });
-    return;
-  }
+  case OpKind::Gelu: y = geluOf(x); return; // exact form, vectorized erf (math.h)
   case OpKind::LeakyRelu: {
     const T slope = static_cast<T>(node.attrs().getFloat("slope", 0.01));
     y = (x > T(0)).select(x, x * slope);

@@ -8,6 +8,7 @@
 #include "backends/torch_backend.h"
 #include "ir/graph.h"
 #include "ir/verifier.h"
+#include "passes/fuse_elementwise.h"
 #include "passes/pass_manager.h"
 #include "passes/plan_estimate.h"
 
@@ -48,6 +49,9 @@ std::shared_ptr<Plan> compile(const Graph &g, const CompileOptions &opts) {
       return torch->supports(n, whyNot);
     };
     addPartitionPasses(pm, partition);
+  } else {
+    // Pure mode skips partitioning; fusion still runs (on unassigned nodes).
+    pm.add<FuseElementwisePass>(opts.partition.fuseElementwise);
   }
   pm.run(*graph);
 

@@ -1,6 +1,8 @@
 //===- backends/runtime/executor.cpp - running a plan ---------------------===//
 #include "backends/runtime/executor.h"
 
+#include "backends/runtime/memory_plan.h"
+
 #include "passes/inspect/dump.h"
 
 #include "backends/pure/interpreter.h"
@@ -8,35 +10,36 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <iostream>
 
 namespace duet {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-/// Empties the per-run value table even when a step throws, so a failed run
-/// does not keep its buffers alive.
-struct ClearOnExit {
-  std::vector<Buffer> &values;
-  ~ClearOnExit() {
-    for (Buffer &b : values)
-      b = Buffer();
-  }
-};
-
-} // namespace
-
 Executor::Executor(Parts parts) : p_(std::move(parts)) {
   stats_.steps = p_.timings;
+  memory_ = std::make_unique<MemoryPlan>(planMemory(p_));
+  stats_.arenaBytes = memory_->arenaBytes;
   values_.resize(static_cast<size_t>(p_.numSlots));
+  std::vector<bool> constant(values_.size(), false);
+  for (const auto &[slot, value] : p_.constants) {
+    values_[slot] = value;
+    constant[slot] = true;
+  }
+  // Everything but the arena views and the constants changes per run; those
+  // of its slots that die before the end are dropped right after their last
+  // reader, as before memory planning.
+  for (size_t slot = 0; slot < values_.size(); ++slot)
+    if (memory_->storage[slot] != SlotStorage::Arena && !constant[slot])
+      transientSlots_.push_back(static_cast<int>(slot));
+  releaseAfter_.resize(p_.steps.size());
+  for (size_t t = 0; t < p_.steps.size(); ++t)
+    for (int slot : p_.steps[t].release)
+      if (memory_->storage[slot] != SlotStorage::Arena && !constant[slot])
+        releaseAfter_[t].push_back(slot);
 }
+
+Executor::~Executor() = default;
+
+int64_t Executor::arenaBytes() const { return memory_->arenaBytes; }
 
 std::string Executor::explain() const {
   PartitionOptions opts = p_.options.partition;
@@ -45,9 +48,9 @@ std::string Executor::explain() const {
 }
 
 std::string Executor::compileReport() const {
-  std::string out = fmt::format("compile: graph '{}', mode {}, {} steps ({} torch regions)\n",
-                                p_.graph->name(), modeName(p_.options.mode), p_.steps.size(),
-                                p_.regions.size());
+  std::string out =
+      fmt::format("compile: graph '{}', mode {}, {} steps ({} torch regions)\n", p_.graph->name(),
+                  modeName(p_.options.mode), p_.steps.size(), p_.regions.size());
   double total = 0;
   for (const PassTiming &t : p_.passTimings) {
     out += fmt::format("  {:<20} {:>10.3f} ms  {}\n", t.pass, t.seconds * 1e3,
@@ -55,6 +58,7 @@ std::string Executor::compileReport() const {
     total += t.seconds;
   }
   out += fmt::format("  {:<20} {:>10.3f} ms\n", "total", total * 1e3);
+  out += fmt::format("  {:<20} {}\n", "memory-plan", memory_->summary());
   return out;
 }
 
@@ -64,9 +68,8 @@ void Executor::bindInputs(std::span<const Buffer> inputs, const ParamStore &para
     std::string names;
     for (const Node *n : g.inputs())
       names += (names.empty() ? "" : ", ") + n->name();
-    throw Error(fmt::format("graph '{}' takes {} input{} ({}), got {}", g.name(),
-                            g.inputs().size(), g.inputs().size() == 1 ? "" : "s", names,
-                            inputs.size()));
+    throw Error(fmt::format("graph '{}' takes {} input{} ({}), got {}", g.name(), g.inputs().size(),
+                            g.inputs().size() == 1 ? "" : "s", names, inputs.size()));
   }
   for (size_t i = 0; i < inputs.size(); ++i) {
     const Node &n = *g.inputs()[i];
@@ -74,8 +77,8 @@ void Executor::bindInputs(std::span<const Buffer> inputs, const ParamStore &para
       throw Error(fmt::format("input '{}' (#{}): expected {}, got an empty buffer", n.name(), i,
                               n.type().str()));
     if (inputs[i].type() != n.type())
-      throw Error(fmt::format("input '{}' (#{}): expected {}, got {}", n.name(), i,
-                              n.type().str(), inputs[i].type().str()));
+      throw Error(fmt::format("input '{}' (#{}): expected {}, got {}", n.name(), i, n.type().str(),
+                              inputs[i].type().str()));
     values_[p_.inputSlots[i]] = inputs[i];
   }
   for (size_t i = 0; i < g.params().size(); ++i) {
@@ -88,11 +91,7 @@ void Executor::bindInputs(std::span<const Buffer> inputs, const ParamStore &para
                               it->second.type().str()));
     values_[p_.paramSlots[i]] = it->second;
   }
-  for (const auto &[slot, value] : p_.constants)
-    values_[slot] = value;
 }
-
-Buffer Executor::allocateOutput(const PureStep &s) { return Buffer::allocate(s.node->type()); }
 
 void Executor::runPure(const PureStep &s) {
   if (s.alias) {
@@ -102,7 +101,7 @@ void Executor::runPure(const PureStep &s) {
   scratch_.clear();
   for (int slot : s.inputs)
     scratch_.push_back(values_[slot]);
-  Buffer out = allocateOutput(s);
+  Buffer out = Buffer::allocate(s.node->type());
   runPureNode(*s.node, scratch_, out);
   values_[s.output] = std::move(out);
 }
@@ -157,44 +156,6 @@ void Executor::runRegion(const RegionStep &r, StepTiming &timing) {
     runPure(s);
   stats_.pureNodes += r.computeNodes;
   timing.backend = "pure (fallback)";
-}
-
-std::vector<Buffer> Executor::run(std::span<const Buffer> inputs, const ParamStore &params) {
-  std::lock_guard<std::mutex> lock(runMutex_);
-  ClearOnExit clear{values_};
-  const auto runStart = Clock::now();
-  bindInputs(inputs, params);
-
-  stats_.pureNodes = stats_.torchNodes = stats_.regions = 0;
-  stats_.conversions = stats_.zeroCopyBytes = stats_.copiedBytes = 0;
-  for (size_t i = 0; i < p_.steps.size(); ++i) {
-    const Step &step = p_.steps[i];
-    StepTiming &timing = stats_.steps[i];
-    const auto start = Clock::now();
-    timing.startSeconds = std::chrono::duration<double>(start - runStart).count();
-    timing.conversions = timing.convertedBytes = 0;
-    if (step.region < 0) {
-      runPure(step.pure);
-      stats_.pureNodes += step.pure.alias ? 0 : 1;
-    } else {
-      runRegion(p_.regions[step.region], timing);
-      ++stats_.regions;
-    }
-    timing.measuredSeconds = secondsSince(start);
-    for (int slot : step.release)
-      values_[slot] = Buffer();
-  }
-
-  std::vector<Buffer> outputs;
-  outputs.reserve(p_.outputSlots.size());
-  for (int slot : p_.outputSlots)
-    outputs.push_back(values_[slot]);
-  if (cache_) {
-    stats_.planCacheHits = cache_->hits.load();
-    stats_.planCacheMisses = cache_->misses.load();
-  }
-  stats_.totalSeconds = secondsSince(runStart);
-  return outputs;
 }
 
 } // namespace duet

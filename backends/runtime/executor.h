@@ -49,6 +49,20 @@ struct Step {
   std::vector<int> release; // slots no longer needed after this step
 };
 
+struct MemoryPlan;
+
+/// One entry of the hot loop: a pre-resolved step with pre-bound buffers.
+struct DispatchStep {
+  enum class Kind : uint8_t { Kernel, Alias, Region };
+  Kind kind = Kind::Kernel;
+  const Node *node = nullptr;  // Kernel
+  const Buffer *ins = nullptr; // operand views (into the executor's view table)
+  uint32_t numIns = 0;
+  uint32_t refreshBegin = 0, refreshEnd = 0; // views to re-point before running
+  Buffer *out = nullptr;                     // the output slot
+  int step = -1;                             // index into steps()
+};
+
 class Executor final : public Plan {
 public:
   /// Everything compile() decided; see schedule.cpp.
@@ -66,10 +80,15 @@ public:
     CompileOptions options;
   };
   explicit Executor(Parts parts);
+  ~Executor() override;
 
   const Graph &graph() const override { return *p_.graph; }
   std::vector<Buffer> run(std::span<const Buffer> inputs, const ParamStore &params) override;
+  void run(std::span<const Buffer> inputs, const ParamStore &params,
+           std::span<Buffer> outputs) override;
   const RunStats &stats() const override { return stats_; }
+  void setStepTiming(bool on) override { timeSteps_ = on; }
+  int64_t arenaBytes() const override;
   std::string compileReport() const override;
   std::string explain() const override;
 
@@ -77,19 +96,36 @@ public:
   void attachCacheCounters(std::shared_ptr<const CacheCounters> c) { cache_ = std::move(c); }
   const std::vector<Step> &steps() const { return p_.steps; }
   const std::vector<RegionStep> &regions() const { return p_.regions; }
+  const MemoryPlan &memoryPlan() const { return *memory_; }
 
 private:
+  struct Refresh {
+    uint32_t view;
+    int slot;
+  };
+  void buildDispatch();
   void bindInputs(std::span<const Buffer> inputs, const ParamStore &params);
+  void bindOutputs(std::span<Buffer> outputs);
+  void execute();
+  void finishRun(std::span<Buffer> outputs);
+  void releaseRunValues();
   void runPure(const PureStep &s);
   void runRegion(const RegionStep &r, StepTiming &timing);
-  /// The one place pure outputs are allocated (memory planning replaces it).
-  Buffer allocateOutput(const PureStep &s);
 
   Parts p_;
+  std::unique_ptr<MemoryPlan> memory_;
   RunStats stats_;
   std::shared_ptr<const CacheCounters> cache_;
-  std::mutex runMutex_;                  // a plan may be shared between threads
-  std::vector<Buffer> values_, scratch_; // per-run tables, kept for their capacity
+  std::mutex runMutex_; // a plan may be shared between threads
+  bool timeSteps_ = false;
+  std::shared_ptr<void> arena_;  // allocated by the first run
+  std::vector<Buffer> values_;   // per slot; arena slots are permanent views
+  std::vector<Buffer> views_;    // operands of the dispatch steps, contiguous per step
+  std::vector<Refresh> refresh_; // views of non-arena slots, re-pointed per run
+  std::vector<DispatchStep> dispatch_;
+  std::vector<std::vector<int>> releaseAfter_; // per step: non-arena slots to drop
+  std::vector<int> transientSlots_;            // every slot whose buffer changes per run
+  std::vector<Buffer> scratch_;                // torch region operands, kept for capacity
   bool warnedFallback_ = false;
 };
 

@@ -1,6 +1,7 @@
 //===- backends/runtime/machine_info.cpp - what a profile was measured on -===//
 #include "backends/runtime/machine_info.h"
 
+#include "backends/pure/threads.h"
 #include "backends/torch_backend.h"
 #include "passes/cost_profile.h"
 
@@ -38,7 +39,7 @@ std::string envOr(const char *name, const char *fallback) {
 
 std::string isa() {
   std::string s;
-  auto add = [&](const char *f) {
+  [[maybe_unused]] auto add = [&](const char *f) { // unused without -march flags
     if (!s.empty())
       s += ' ';
     s += f; // not `"" + std::string`: GCC 12's -Wrestrict false positive
@@ -79,8 +80,8 @@ std::map<std::string, std::string> currentMachine() {
   }
   m["openblas_threads"] = envOr("OPENBLAS_NUM_THREADS", "unset");
   m["omp_threads"] = envOr("OMP_NUM_THREADS", "unset");
-  // The Eigen interpreter runs one node at a time on one thread.
-  m["pure_threads"] = std::to_string(1); // not = "1": GCC 12 -Wrestrict false positive
+  // The Eigen interpreter's pool (only big kernels use it: threads.h).
+  m["pure_threads"] = std::to_string(pureThreads());
   m["isa"] = isa();
 #if defined(__clang__)
   m["compiler"] = fmt::format("clang {}", __clang_version__);

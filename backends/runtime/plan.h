@@ -28,6 +28,18 @@ public:
   /// Throws duet::Error naming the input on a count/dtype/shape mismatch, or
   /// a missing parameter. Returns one buffer per graph output.
   virtual std::vector<Buffer> run(std::span<const Buffer> inputs, const ParamStore &params) = 0;
+  /// The allocation-free form: writes the graph outputs into `outputs`,
+  /// caller-owned buffers of the outputs' types (reused run after run). In
+  /// pure mode a run of a plan that has run before allocates nothing.
+  /// Throws duet::Error on a count or type mismatch of `outputs`.
+  virtual void run(std::span<const Buffer> inputs, const ParamStore &params,
+                   std::span<Buffer> outputs) = 0;
+  /// Measure each step's time in stats().steps, and the run's totalSeconds
+  /// (off by default: two clock reads per step are most of a tiny node's
+  /// cost). `duet run --stats` / `--trace` turn it on.
+  virtual void setStepTiming(bool on) = 0;
+  /// Bytes of the arena the memory planner laid the intermediate values in.
+  virtual int64_t arenaBytes() const = 0;
   /// Statistics of the most recent run (and cumulative fallback count).
   virtual const RunStats &stats() const = 0;
   /// Per-pass timings of the compilation.

@@ -40,7 +40,8 @@ std::string RunStats::format() const {
   out += fmt::format("plan cache:   {} hit{}, {} miss{}\n", planCacheHits,
                      planCacheHits == 1 ? "" : "s", planCacheMisses,
                      planCacheMisses == 1 ? "" : "es");
-  out += fmt::format("total:        {}\n", formatSeconds(totalSeconds));
+  out += fmt::format("arena:        {}\n", formatBytes(arenaBytes));
+  out += fmt::format("total:        {}\n", formatSeconds(totalSeconds, true));
   if (steps.empty())
     return out;
 

@@ -194,8 +194,8 @@ std::shared_ptr<Executor> buildExecutor(std::unique_ptr<Graph> graph, CompileOpt
   }
 
   // Liveness: release each slot after the last step reading it, except
-  // graph outputs (returned) — a cheap bound on peak memory until the
-  // memory planner reuses buffers.
+  // graph outputs (returned). The executor applies this to the values that
+  // are not in its arena (memory_plan.h): inputs, torch results, fallbacks.
   std::vector<int> lastUse(p.numSlots, -1);
   for (const Node *n : order) {
     if (n->isSource())

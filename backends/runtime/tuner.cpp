@@ -4,6 +4,7 @@
 #include "backends/runtime/compile.h"
 #include "backends/runtime/machine_info.h"
 #include "backends/runtime/tune_measure.h"
+#include "backends/pure/threads.h"
 #include "backends/torch_backend.h"
 #include "ir/error.h"
 
@@ -107,6 +108,7 @@ TuneResult tune(const TuneOptions &opts) {
     throw Error(fmt::format("tune: --threads must be at least 1, got {}", opts.threads));
   TorchBackend *torch = torchBackend();
   if (opts.threads > 0) {
+    setPureThreads(opts.threads); // the interpreter's pool (big kernels)
     if (torch)
       torch->setNumThreads(opts.threads); // torch's pool and OpenBLAS's
     // What the profile records (currentMachine) and what later runs need

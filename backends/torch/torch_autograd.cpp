@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstring>
 #include <unordered_map>
 #include <unordered_set>
@@ -182,9 +183,24 @@ public:
     at::Tensor loss = forward(cone_, values);
     std::vector<at::Tensor> grads = gradientsOf(loss, params_);
     c10::NoGradGuard noGrad;
-    for (size_t i = 0; i < params_.size(); ++i)
-      params_[i].sub_(grads[i], lr_);
+    if (adam_)
+      adamUpdate(grads);
+    else
+      for (size_t i = 0; i < params_.size(); ++i)
+        params_[i].sub_(grads[i], lr_);
     return loss.item<double>();
+  }
+
+  /// Turns the SGD update into torch.optim.Adam's (_single_tensor_adam).
+  void useAdam(double beta1, double beta2, double eps) {
+    adam_ = true;
+    b1_ = beta1;
+    b2_ = beta2;
+    eps_ = eps;
+    for (const at::Tensor &p : params_) {
+      m_.push_back(at::zeros_like(p).detach());
+      v_.push_back(at::zeros_like(p).detach());
+    }
   }
 
   std::vector<Buffer> params() const override {
@@ -195,10 +211,26 @@ public:
   }
 
 private:
+  void adamUpdate(const std::vector<at::Tensor> &grads) {
+    ++step_;
+    const double bias1 = 1 - std::pow(b1_, static_cast<double>(step_));
+    const double bias2Sqrt = std::sqrt(1 - std::pow(b2_, static_cast<double>(step_)));
+    for (size_t i = 0; i < params_.size(); ++i) {
+      m_[i].mul_(b1_).add_(grads[i], 1 - b1_);
+      v_[i].mul_(b2_).addcmul_(grads[i], grads[i], 1 - b2_);
+      at::Tensor denom = v_[i].sqrt().div_(bias2Sqrt).add_(eps_);
+      params_[i].addcdiv_(m_[i], denom, -lr_ / bias1);
+    }
+  }
+
   const Graph &g_;
   std::vector<const Node *> cone_;
   double lr_;
   std::vector<at::Tensor> params_;
+  bool adam_ = false;
+  double b1_ = 0.9, b2_ = 0.999, eps_ = 1e-8;
+  int64_t step_ = 0;
+  std::vector<at::Tensor> m_, v_;
 };
 
 } // namespace
@@ -264,6 +296,15 @@ std::unique_ptr<ReferenceSgdTrainer> referenceSgdTrainer(const Graph &g,
                                                          std::span<const Buffer> initial,
                                                          double lr) {
   return std::make_unique<SgdTrainer>(g, initial, lr);
+}
+
+std::unique_ptr<ReferenceSgdTrainer> referenceAdamTrainer(const Graph &g,
+                                                          std::span<const Buffer> initial,
+                                                          double lr, double beta1, double beta2,
+                                                          double eps) {
+  auto t = std::make_unique<SgdTrainer>(g, initial, lr);
+  t->useAdam(beta1, beta2, eps);
+  return t;
 }
 
 } // namespace duet::torchops

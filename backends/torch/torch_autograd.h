@@ -19,5 +19,9 @@ std::vector<Buffer> referenceGradients(const Graph &g, std::span<const Buffer> v
 std::unique_ptr<ReferenceSgdTrainer> referenceSgdTrainer(const Graph &g,
                                                          std::span<const Buffer> initial,
                                                          double lr);
+std::unique_ptr<ReferenceSgdTrainer> referenceAdamTrainer(const Graph &g,
+                                                          std::span<const Buffer> initial,
+                                                          double lr, double beta1, double beta2,
+                                                          double eps);
 
 } // namespace duet::torchops

@@ -7,6 +7,7 @@
 //
 #include "backends/torch_backend.h"
 
+#include "backends/pure/threads.h"
 #include "backends/torch/blas_info.h"
 #include "backends/torch/failure_injection.h"
 #include "backends/torch/torch_autograd.h"
@@ -109,6 +110,11 @@ std::string torchVersion() {
 
 class TorchBackendImpl final : public TorchBackend {
 public:
+  // Torch's intra-op pool and OpenBLAS's follow duet's one thread setting
+  // (DUET_NUM_THREADS, else the cores), set here rather than left to
+  // OMP_NUM_THREADS / OPENBLAS_NUM_THREADS defaults.
+  TorchBackendImpl() { setNumThreads(pureThreads()); }
+
   bool supports(const Node &node, std::string *whyNot) const override {
     std::string reason = torchops::unsupportedReason(node);
     if (!reason.empty() && whyNot)
@@ -142,6 +148,12 @@ public:
                                                            std::span<const Buffer> initial,
                                                            double lr) override {
     return torchops::referenceSgdTrainer(g, initial, lr);
+  }
+  std::unique_ptr<ReferenceSgdTrainer> referenceAdamTrainer(const Graph &g,
+                                                            std::span<const Buffer> initial,
+                                                            double lr, double beta1, double beta2,
+                                                            double eps) override {
+    return torchops::referenceAdamTrainer(g, initial, lr, beta1, beta2, eps);
   }
 
 private:

@@ -5,6 +5,8 @@
 //
 #include "backends/torch/torch_ops.h"
 
+#include "backends/torch/torch_fused.h"
+
 #include "backends/torch/torch_grad_ops.h"
 
 #include "ir/error.h"
@@ -263,6 +265,10 @@ at::Tensor compute(const Node &node, std::span<const at::Tensor> in) {
   case OpKind::AvgPool2dGrad:
   case OpKind::AdaptiveAvgPool2dGrad:
   case OpKind::ScatterAdd: return runGradOp(node, in);
+
+  case OpKind::FusedElementwise: return runFusedOp(node, in);
+  case OpKind::AllReduce: // unsupportedReason keeps it out of regions
+    throw Error("all_reduce runs through the process group, not in a torch region");
   }
   throw Error("unknown op");
 }
@@ -291,6 +297,8 @@ at::Tensor runOp(const Node &node, std::span<const at::Tensor> operands) {
 std::string unsupportedReason(const Node &node) {
   if (node.isSource() && node.op() != OpKind::Constant)
     return "graph inputs and parameters are fed to a region, not computed by torch";
+  if (node.info().category == OpCategory::Collective)
+    return "collectives run through the process group on CPU buffers, not in a region";
   DType in = node.numInputs() > 0 ? node.input(0)->dtype() : node.dtype();
   // LibTorch 1.13's CPU kernels: max_pool2d is floating-only ("not implemented
   // for 'Long'"), adaptive_avg_pool2d goes through mean(), which rejects i64.

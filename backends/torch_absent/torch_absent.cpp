@@ -5,4 +5,8 @@ namespace duet {
 
 TorchBackend *torchBackend() { return nullptr; }
 
+std::shared_ptr<Communicator> createGlooCommunicator(const RendezvousOptions &) {
+  throw Error(kNoDistributedMessage);
+}
+
 } // namespace duet

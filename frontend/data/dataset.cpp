@@ -48,12 +48,15 @@ DataLoader::DataLoader(const Dataset &data, DataLoaderOptions opts)
     : data_(data), opts_(opts), rng_(opts.seed) {
   if (opts_.batchSize <= 0)
     throw Error("DataLoader: batch size must be positive, got " + std::to_string(opts_.batchSize));
+  if (opts_.worldSize < 1 || opts_.rank < 0 || opts_.rank >= opts_.worldSize)
+    throw Error("DataLoader: rank " + std::to_string(opts_.rank) + " is outside a world of " +
+                std::to_string(opts_.worldSize));
   reset();
 }
 
 int64_t DataLoader::numBatches() const {
-  int64_t n = data_.size(), b = opts_.batchSize;
-  return opts_.dropLast ? n / b : (n + b - 1) / b;
+  int64_t n = data_.size(), g = opts_.batchSize * opts_.worldSize, rest = n % g;
+  return n / g + (!opts_.dropLast && rest >= opts_.worldSize ? 1 : 0);
 }
 
 void DataLoader::reset() {
@@ -68,11 +71,17 @@ void DataLoader::reset() {
 }
 
 bool DataLoader::next(Batch &batch) {
-  int64_t n = data_.size();
-  int64_t len = std::min(opts_.batchSize, n - pos_);
-  if (len <= 0 || (opts_.dropLast && len < opts_.batchSize))
+  const int64_t n = data_.size(), ranks = opts_.worldSize, r = opts_.rank;
+  const int64_t global = opts_.batchSize * ranks;
+  int64_t len = std::min(global, n - pos_);
+  if (len <= 0 || (opts_.dropLast && len < global) || len < ranks)
     return false;
-  std::vector<int64_t> rows(order_.begin() + pos_, order_.begin() + pos_ + len);
+  // This rank's slice of the global batch: equal slices when it is full,
+  // sizes differing by at most one in a short last batch.
+  int64_t base = len / ranks, extra = len % ranks;
+  int64_t begin = pos_ + r * base + std::min(r, extra);
+  int64_t size = base + (r < extra ? 1 : 0);
+  std::vector<int64_t> rows(order_.begin() + begin, order_.begin() + begin + size);
   pos_ += len;
   batch.x = gatherRows(data_.x, rows);
   batch.y = gatherRows(data_.y, rows);

@@ -37,12 +37,20 @@ struct DataLoaderOptions {
   bool shuffle = false;
   uint64_t seed = 0;
   bool dropLast = false;
+  /// Data-parallel sharding: the loader walks global batches of
+  /// batchSize * worldSize samples (the same order on every rank for the
+  /// same seed) and yields rank `rank`'s contiguous slice of each, so the
+  /// ranks' batches are disjoint and together are exactly the global batch.
+  /// A short last global batch is split into near-equal slices, or dropped
+  /// when it has fewer samples than ranks (every rank must step alike).
+  int rank = 0;
+  int worldSize = 1;
 };
 
 class DataLoader {
 public:
   DataLoader(const Dataset &data, DataLoaderOptions opts);
-  /// Batches in one epoch.
+  /// Batches in one epoch (for this rank; the same on every rank).
   int64_t numBatches() const;
   /// Starts a new epoch (reshuffles when shuffling).
   void reset();

@@ -26,7 +26,13 @@ std::string bar(int64_t done, int64_t total, int64_t width = 20) {
 }
 } // namespace
 
-std::vector<EpochStats> fit(Trainer &trainer, data::DataLoader &train, const FitOptions &opts) {
+std::vector<EpochStats> fit(Trainer &trainer, data::DataLoader &train, const FitOptions &given) {
+  // Data parallel: one voice. Only rank 0 prints progress and writes checkpoints.
+  FitOptions opts = given;
+  if (trainer.distributed() && trainer.distributed()->rank() != 0) {
+    opts.log = nullptr;
+    opts.checkpoint.clear();
+  }
   bool tty = opts.tty.value_or(opts.log && isatty(fileno(stdout)) && opts.log == &std::cout);
   std::vector<EpochStats> all;
   for (int64_t e = 0; e < opts.epochs; ++e) {

@@ -2,7 +2,9 @@
 //
 // Epochs over a DataLoader with a Trainer, a progress line (epoch, batch,
 // loss, accuracy, samples/s; redrawn in place on a terminal, one plain line
-// per epoch otherwise), evaluation and optional checkpoints.
+// per epoch otherwise), evaluation and optional checkpoints. In a
+// data-parallel job (TrainerOptions::distributed) only rank 0 logs and
+// writes checkpoints; give every rank a loader sharded for it.
 //
 #pragma once
 

@@ -2,9 +2,11 @@
 #include "frontend/nn/trainer.h"
 
 #include "frontend/autograd.h"
+#include "frontend/dist/all_reduce.h"
 #include "frontend/ops.h"
 #include "ir/error.h"
 
+#include <algorithm>
 #include <set>
 
 namespace duet::nn {
@@ -12,7 +14,8 @@ namespace duet::nn {
 Trainer::Trainer(std::shared_ptr<Module> model, LossFn loss, std::shared_ptr<optim::Optimizer> opt,
                  TrainerOptions opts)
     : model_(std::move(model)), loss_(std::move(loss)), opt_(std::move(opt)),
-      opts_(std::move(opts)), rng_(opts_.seed ^ 0x9e3779b97f4a7c15ULL) {
+      opts_(std::move(opts)), rng_(opts_.seed ^ 0x9e3779b97f4a7c15ULL ^
+                                   (opts_.distributed ? uint64_t(opts_.distributed->rank()) : 0)) {
   if (!model_ || !opt_ || !loss_)
     throw Error("Trainer: model, loss and optimizer are required");
   params_ = model_->initParams(opts_.seed);
@@ -20,6 +23,12 @@ Trainer::Trainer(std::shared_ptr<Module> model, LossFn loss, std::shared_ptr<opt
     if (p.trainable)
       for (const std::string &slot : opt_->slots())
         params_[optim::Optimizer::stateName(p.name, slot)] = Buffer::full(p.type, 0.0);
+  if (isDistributed())
+    opts_.distributed->broadcastFromRoot(params_);
+}
+
+bool Trainer::isDistributed() const {
+  return opts_.distributed && opts_.distributed->worldSize() > 1;
 }
 
 Trainer::StepProgram &Trainer::program(const TensorType &xt, const TensorType &yt) {
@@ -55,6 +64,9 @@ Trainer::StepProgram &Trainer::program(const TensorType &xt, const TensorType &y
       ws.push_back(ctx.params().at(p.name));
     }
   std::vector<Tensor> grads = grad(loss, ws);
+  if (isDistributed()) // data parallel: every rank updates with the mean gradient
+    grads = dist::allReduceBucketed(grads, opts_.distributed->id(),
+                                    opts_.distributed->bucketBytes());
   std::vector<Tensor> scalars;
   for (const std::string &s : opt_->scalarNames()) {
     scalars.push_back(b.input(s, DType::F32, {}));
@@ -76,10 +88,15 @@ Trainer::StepProgram &Trainer::program(const TensorType &xt, const TensorType &y
       sp.outputs.push_back(optim::Optimizer::stateName(p.name, opt_->slots()[k]));
     }
   }
+  std::vector<Tensor> updates;
   for (const auto &[name, value] : ctx.stateUpdates()) {
-    outs.push_back(value);
+    updates.push_back(value);
     sp.outputs.push_back(name);
   }
+  if (isDistributed()) // keep BatchNorm statistics equal on every replica
+    updates = dist::allReduceBucketed(updates, opts_.distributed->id(),
+                                      opts_.distributed->bucketBytes());
+  outs.insert(outs.end(), updates.begin(), updates.end());
   sp.program = std::make_unique<Program>(b.build(outs, opts_.compile));
   return steps_cache_.emplace(key, std::move(sp)).first->second;
 }
@@ -102,15 +119,35 @@ StepResult Trainer::step(const Buffer &x, const Buffer &y) {
   }
   for (double v : sv)
     inputs.push_back(Buffer::full({DType::F32, {}}, v));
-  std::vector<Buffer> outs = sp.program->run(inputs, params_);
+  std::vector<Buffer> outs;
+  const bool reuse = !sp.spare.empty() && std::all_of(sp.spare.begin(), sp.spare.end(),
+                                                      [](const Buffer &b) { return b.soleOwner(); });
+  if (reuse) {
+    sp.program->run(inputs, params_, sp.spare);
+    outs = std::move(sp.spare);
+  } else {
+    outs = sp.program->run(inputs, params_);
+  }
   StepResult r;
   r.loss = outs.at(0).at(0);
   r.count = x.shape().at(0);
   size_t k = 1;
   if (sp.hasCorrect)
     r.correct = static_cast<int64_t>(outs.at(k++).at(0));
-  for (const std::string &name : sp.outputs)
-    params_[name] = outs.at(k++);
+  // The scalars were read above; the replaced state becomes next step's
+  // output space unless someone (a modelState() snapshot, say) still holds it.
+  std::vector<Buffer> spare(outs.begin(), outs.begin() + static_cast<std::ptrdiff_t>(k));
+  for (const std::string &name : sp.outputs) {
+    Buffer &slot = params_[name];
+    Buffer replaced = std::move(slot);
+    slot = outs.at(k++);
+    spare.push_back(replaced.defined() && replaced.type() == slot.type() ? std::move(replaced)
+                                                                         : Buffer());
+  }
+  if (std::all_of(spare.begin(), spare.end(), [](const Buffer &b) { return b.defined(); }))
+    sp.spare = std::move(spare);
+  else
+    sp.spare.clear();
   return r;
 }
 

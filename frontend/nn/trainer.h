@@ -11,6 +11,7 @@
 //
 #pragma once
 
+#include "frontend/dist/process_group.h"
 #include "frontend/nn/module.h"
 #include "frontend/optim/optimizer.h"
 #include "ir/graph.h"
@@ -28,6 +29,12 @@ struct TrainerOptions {
   CompileOptions compile = defaultCompileOptions();
   /// Seeds the initial parameters and the dropout masks.
   uint64_t seed = 0;
+  /// Data-parallel training: the training step all-reduces (averages) the
+  /// gradients and the float buffer updates (BatchNorm statistics) over the
+  /// group's ranks between the backward pass and the optimizer update, and
+  /// the constructor copies rank 0's initial state to every rank. Null or a
+  /// world of one: single-process training. Not owned; must outlive the Trainer.
+  dist::ProcessGroup *distributed = nullptr;
 };
 
 struct StepResult {
@@ -58,6 +65,8 @@ public:
   Module &model() { return *model_; }
   optim::Optimizer &optimizer() { return *opt_; }
   int64_t stepCount() const { return steps_; }
+  /// The data-parallel group (null when training alone).
+  dist::ProcessGroup *distributed() const { return opts_.distributed; }
   /// The compiled training step for these batch types (built on first use).
   const Program &stepProgram(const TensorType &x, const TensorType &y);
 
@@ -69,8 +78,12 @@ private:
     std::map<std::string, size_t> uniform;
     std::vector<std::string> outputs; // names fed back, after loss (and correct)
     bool hasCorrect = false;
+    /// The buffers the last step replaced, written by the next step when
+    /// nothing else holds them (double buffering: no allocation per step).
+    std::vector<Buffer> spare;
   };
   StepProgram &program(const TensorType &x, const TensorType &y);
+  bool isDistributed() const;
 
   std::shared_ptr<Module> model_;
   LossFn loss_;

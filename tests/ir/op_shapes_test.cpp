@@ -217,6 +217,14 @@ std::vector<Case> cases() {
        attrs({{"input_size", Ints{7, 7}}}),
        f32({2, 5, 7, 7})},
       {OpKind::ScatterAdd, {f32({3, 4}), i64({5, 2}), f32({5, 3})}, {}, f32({3, 4})},
+      // The last step's type: [4,1]*[3] broadcasts to [4,3], then compared, cast to f64.
+      {OpKind::FusedElementwise,
+       {f32({4, 1}), f32({3})},
+       attrs({{"program", std::string("t0=mul(i0,i1); t1=gt(t0,i1); t2=cast[dtype=f64](t1)")}}),
+       f64({4, 3})},
+      // A bucket: the operands packed back to back.
+      {OpKind::AllReduce, {f32({3, 4}), f32({5}), f32({})}, attrs({{"group", int64_t{1}}}),
+       f32({18})},
   };
 }
 
@@ -402,7 +410,7 @@ TEST(OpRegistry, NamesSpecsAndLookup) {
     EXPECT_NE(info.inferType, nullptr);
     EXPECT_NE(info.flops, nullptr);
   }
-  EXPECT_EQ(n, 66u); // the ops in ir/ops.def
+  EXPECT_EQ(n, 68u); // the ops in ir/ops.def
   EXPECT_EQ(opFromName("matmull"), std::nullopt);
   EXPECT_EQ(opFromName("max_pool2d"), OpKind::MaxPool2d);
   const OpInfo &conv = opInfo(OpKind::Conv2d);

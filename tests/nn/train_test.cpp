@@ -132,3 +132,69 @@ TEST(NnTrain, PureAndTorchAgreeOnATrainingStep) {
       EXPECT_NEAR(a[i], b[i], 1e-5) << name << "[" << i << "]";
   }
 }
+
+// The Trainer writes a step's new state into the buffers the step before
+// replaced (double buffering). Holding every step's state forces fresh
+// buffers instead: both runs must agree exactly, and a held snapshot must
+// never change under later steps.
+TEST(NnTrain, ReusedStepBuffersChangeNothingAndSnapshotsStayPut) {
+  data::Dataset train = data::blobs(40, 3, 0.6, 4);
+  auto run = [&](bool holdSnapshots, std::vector<ParamStore> *held) {
+    Trainer t(mlp(2, 16, 3), crossEntropyLoss, std::make_shared<optim::Adam>(0.05), pureOpts(7));
+    data::DataLoader dl(train, {20, true, 3, false});
+    std::vector<double> losses;
+    for (int epoch = 0; epoch < 3; ++epoch) {
+      dl.reset();
+      data::Batch b;
+      while (dl.next(b)) {
+        losses.push_back(t.step(b.x, b.y).loss);
+        if (holdSnapshots)
+          held->push_back(t.params()); // shares the buffers: no reuse possible
+      }
+    }
+    return std::make_pair(losses, t.modelState());
+  };
+  std::vector<ParamStore> held;
+  auto [reusedLosses, reusedState] = run(false, nullptr);
+  auto [freshLosses, freshState] = run(true, &held);
+  EXPECT_EQ(reusedLosses, freshLosses);
+  for (const auto &[name, b] : freshState)
+    EXPECT_EQ(reusedState.at(name).toDoubles(), b.toDoubles()) << name;
+  // Snapshots taken while training (deep-copied right away to compare) are
+  // still what they were after the steps that followed.
+  Trainer t(mlp(2, 16, 3), crossEntropyLoss, std::make_shared<optim::Adam>(0.05), pureOpts(7));
+  data::DataLoader dl(train, {20, true, 3, false});
+  data::Batch b;
+  dl.reset();
+  ASSERT_TRUE(dl.next(b));
+  t.step(b.x, b.y);
+  ParamStore snapshot = t.modelState();
+  std::map<std::string, std::vector<double>> copy;
+  for (const auto &[name, buf] : snapshot)
+    copy[name] = buf.toDoubles();
+  for (int i = 0; i < 4 && dl.next(b); ++i)
+    t.step(b.x, b.y);
+  for (const auto &[name, buf] : snapshot)
+    EXPECT_EQ(buf.toDoubles(), copy[name]) << name;
+  EXPECT_NE(t.modelState().at(copy.begin()->first).toDoubles(), copy.begin()->second);
+}
+
+TEST(NnTrain, StepsAlternateBetweenTwoSetsOfStateBuffers) {
+  data::Dataset train = data::blobs(40, 3, 0.6, 4);
+  Trainer t(mlp(2, 16, 3), crossEntropyLoss, std::make_shared<optim::Adam>(0.05), pureOpts(7));
+  data::DataLoader dl(train, {20, false, 0, false});
+  data::Batch b;
+  dl.reset();
+  std::vector<const void *> where; // the first layer's weight, after each step
+  for (int i = 0; i < 5; ++i) {
+    if (!dl.next(b)) {
+      dl.reset();
+      ASSERT_TRUE(dl.next(b));
+    }
+    t.step(b.x, b.y);
+    where.push_back(t.params().at("0.weight").raw());
+  }
+  // Step 1 allocates; from step 2 on, step k+2 writes where step k did.
+  EXPECT_NE(where[1], where[2]);
+  EXPECT_EQ(where[2], where[4]);
+}

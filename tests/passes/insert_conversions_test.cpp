@@ -226,7 +226,7 @@ graph mlp(%x: f32[512,512]) params(%w1: f32[512,512], %w2: f32[512,512]) {
   opts.mode = Mode::Auto;
   addPartitionPasses(pm, opts);
   EXPECT_EQ(pm.passNames(), (std::vector<std::string>{"annotate-cost", "partition", "merge-regions",
-                                                      "insert-conversions"}));
+                                                      "insert-conversions", "fuse-elementwise"}));
   pm.run(*g);
   // Both matmuls in one region: x, w1, w2 in, the second matmul out; relu pure.
   EXPECT_EQ(test::regionCount(*g), 1);

@@ -101,11 +101,20 @@ TEST_F(TorchRuntime, StrictModeFailsLoudly) {
 TEST_F(TorchRuntime, AutoModeMatchesPure) {
   CompileOptions opts;
   opts.mode = Mode::Auto;
+  opts.partition.fuseElementwise = false; // counts every node (fused: below)
   auto plan = compile(*g_, opts);
   std::vector<double> got = run(*plan), want = expected_.toDoubles();
   for (size_t i = 0; i < want.size(); ++i)
     EXPECT_NEAR(got[i], want[i], 1e-4) << i;
   EXPECT_EQ(plan->stats().pureNodes + plan->stats().torchNodes, 5);
+  // With fusion (the default) the pure elementwise nodes may become one
+  // fused node; the values stay the same.
+  opts.partition.fuseElementwise = true;
+  auto fused = compile(*g_, opts);
+  got = run(*fused);
+  for (size_t i = 0; i < want.size(); ++i)
+    EXPECT_NEAR(got[i], want[i], 1e-4) << i;
+  EXPECT_LE(fused->stats().pureNodes + fused->stats().torchNodes, 5);
 }
 
 } // namespace

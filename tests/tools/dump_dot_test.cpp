@@ -37,7 +37,8 @@ TEST(DumpDot, RegionsAreClustersAndBoundaryEdgesAreHighlighted) {
   DUET_REQUIRE_TORCH();
   Scratch s;
   std::string profile = s.write("p.json", dumptest::flatProfile(1e-3, 1e-4));
-  auto r = duet("dump " + example("mlp.duet") + " --mode auto --format dot --profile " + profile);
+  auto r = duet("dump " + example("mlp.duet") + " --no-fuse --mode auto --format dot --profile " +
+                profile);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("digraph \"mlp\" {", 0), 0u);
   EXPECT_EQ(count(r.out, "subgraph cluster_region_"), 2u);
@@ -74,7 +75,8 @@ TEST(DumpDot, ConversionNodesSitInsideTheirRegion) {
   DUET_REQUIRE_TORCH();
   Scratch s;
   std::string profile = s.write("p.json", dumptest::flatProfile(1e-3, 1e-4));
-  auto r = duet("dump " + example("mlp.duet") + " --mode auto --format dot --profile " + profile);
+  auto r = duet("dump " + example("mlp.duet") + " --no-fuse --mode auto --format dot --profile " +
+                profile);
   ASSERT_EQ(r.code, 0) << r.err;
   // Between "subgraph cluster_region_0 {" and its closing "  }": 2 to_torch,
   // 1 matmul, 1 from_torch.
@@ -101,7 +103,8 @@ const char *kChain = R"(graph chain(%x: f32[8,8]) {
 TEST(DumpDot, CollapseDrawsAnElementwiseChainAsOneBox) {
   Scratch s;
   std::string file = s.write("chain.duet", kChain);
-  auto collapsed = duet("dump " + file + " --mode pure --format dot --collapse");
+  // --no-fuse: fusion would already make the chain one fused_elementwise node.
+  auto collapsed = duet("dump " + file + " --mode pure --no-fuse --format dot --collapse");
   ASSERT_EQ(collapsed.code, 0) << collapsed.err;
   // relu -> exp -> add -> tanh -> neg: each the only user of the previous
   // (%y, the output, may end a chain; it just cannot continue one).
@@ -116,14 +119,18 @@ TEST(DumpDot, CollapseDrawsAnElementwiseChainAsOneBox) {
   EXPECT_EQ(edges, 2);
   EXPECT_EQ(count(collapsed.out, " -> chain"), 2u);
 
-  auto plain = duet("dump " + file + " --mode pure --format dot --no-collapse");
+  auto plain = duet("dump " + file + " --mode pure --no-fuse --format dot --no-collapse");
   ASSERT_EQ(plain.code, 0) << plain.err;
   EXPECT_EQ(count(plain.out, "elementwise ops"), 0u);
   EXPECT_EQ(count(plain.out, "= relu"), 1u);
   EXPECT_EQ(count(plain.out, "label=\"f32[8,8]\""), 6u); // one per operand use
   // Small graphs are not collapsed unless asked.
-  auto defaults = duet("dump " + file + " --mode pure --format dot");
+  auto defaults = duet("dump " + file + " --mode pure --no-fuse --format dot");
   EXPECT_EQ(count(defaults.out, "elementwise ops"), 0u);
+  // Fused (the default), the chain is one fused_elementwise node.
+  auto fused = duet("dump " + file + " --mode pure --format dot");
+  EXPECT_EQ(count(fused.out, "fused_elementwise"), 1u) << fused.out;
+  EXPECT_EQ(count(fused.out, "= relu"), 0u);
 }
 
 TEST(DumpDot, SvgAndPngGoThroughGraphviz) {

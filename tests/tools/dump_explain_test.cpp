@@ -45,7 +45,8 @@ TEST(DumpExplain, NamesTheEstimateAndTheMode) {
   DUET_REQUIRE_TORCH();
   Scratch s;
   std::string profile = s.write("p.json", dumptest::flatProfile(1e-3, 1e-4));
-  auto r = duet("dump " + example("mlp.duet") + " --mode auto --explain --profile " + profile);
+  auto r =
+      duet("dump " + example("mlp.duet") + " --no-fuse --mode auto --explain --profile " + profile);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(count(r.out, "decided by: estimate torch 100.0us < pure 1.0ms"), 2u) << r.out;
   EXPECT_EQ(count(r.out, "decided by: estimate pure 1.0us <= torch 1.0s"), 3u);
@@ -53,7 +54,7 @@ TEST(DumpExplain, NamesTheEstimateAndTheMode) {
   EXPECT_EQ(count(r.out, ": enters region "), 4u);
   EXPECT_EQ(count(r.out, ": leaves region "), 2u);
 
-  auto pure = duet("dump " + example("mlp.duet") + " --mode pure --explain");
+  auto pure = duet("dump " + example("mlp.duet") + " --no-fuse --mode pure --explain");
   ASSERT_EQ(pure.code, 0) << pure.err;
   EXPECT_EQ(count(pure.out, "decided by: mode pure"), 5u);
 }
@@ -103,8 +104,9 @@ TEST(DumpDiff, ListsExactlyTheNodesThatChangeAndTheTimeDelta) {
   DUET_REQUIRE_TORCH();
   Scratch s;
   std::string profile = s.write("p.json", dumptest::flatProfile(1e-4, 1e-3));
-  auto r = duet("dump " + example("mlp.duet") + " --mode auto --diff --threshold matmul=10000",
-                "DUET_PROFILE='" + profile + "'");
+  auto r =
+      duet("dump " + example("mlp.duet") + " --no-fuse --mode auto --diff --threshold matmul=10000",
+           "DUET_PROFILE='" + profile + "'");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("1 node changes backend"), std::string::npos) << r.out;
   int moved = 0;
@@ -119,18 +121,20 @@ TEST(DumpDiff, ListsExactlyTheNodesThatChangeAndTheTimeDelta) {
   EXPECT_NE(r.out.find("predicted total: 203.0us -> 1.1ms (+904.0us, +445.3%)"), std::string::npos)
       << r.out;
 
-  auto both = duet("dump " + example("mlp.duet") + " --mode auto --diff --threshold matmul=1",
-                   "DUET_PROFILE='" + profile + "'");
+  auto both =
+      duet("dump " + example("mlp.duet") + " --no-fuse --mode auto --diff --threshold matmul=1",
+           "DUET_PROFILE='" + profile + "'");
   ASSERT_EQ(both.code, 0) << both.err;
   EXPECT_NE(both.out.find("2 nodes change backend"), std::string::npos) << both.out;
   EXPECT_NE(both.out.find("%3 = matmul f32[32,10]: pure -> torch:1"), std::string::npos);
 
-  auto none = duet("dump " + example("mlp.duet") + " --mode auto --diff --threshold matmul=1e9",
-                   "DUET_PROFILE='" + profile + "'");
+  auto none =
+      duet("dump " + example("mlp.duet") + " --no-fuse --mode auto --diff --threshold matmul=1e9",
+           "DUET_PROFILE='" + profile + "'");
   ASSERT_EQ(none.code, 0) << none.err;
   EXPECT_NE(none.out.find("no node changes backend"), std::string::npos) << none.out;
 
-  auto bare = duet("dump " + example("mlp.duet") + " --mode auto --diff");
+  auto bare = duet("dump " + example("mlp.duet") + " --no-fuse --mode auto --diff");
   EXPECT_EQ(bare.code, 1);
   EXPECT_NE(bare.err.find("--threshold"), std::string::npos) << bare.err;
 }
@@ -140,8 +144,9 @@ TEST(DumpDiff, AnotherProfileIsAWhatIfToo) {
   Scratch s;
   std::string slowTorch = s.write("a.json", dumptest::flatProfile(1e-4, 1e-3));
   std::string fastTorch = s.write("b.json", dumptest::flatProfile(1e-3, 1e-4));
-  auto r = duet("dump " + example("mlp.duet") + " --mode auto --diff --profile " + fastTorch,
-                "DUET_PROFILE='" + slowTorch + "'");
+  auto r =
+      duet("dump " + example("mlp.duet") + " --no-fuse --mode auto --diff --profile " + fastTorch,
+           "DUET_PROFILE='" + slowTorch + "'");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("2 nodes change backend"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("what-if: mode auto, profile " + fastTorch), std::string::npos) << r.out;

@@ -23,7 +23,7 @@ TEST(DumpText, AnnotatedTextParsesBackWithTheSamePlacement) {
   DUET_REQUIRE_TORCH();
   Scratch s;
   std::string profile = s.write("p.json", dumptest::flatProfile(1e-3, 1e-4));
-  auto r = duet("dump " + example("mlp.duet") + " --mode auto --profile " + profile);
+  auto r = duet("dump " + example("mlp.duet") + " --no-fuse --mode auto --profile " + profile);
   ASSERT_EQ(r.code, 0) << r.err;
 
   std::unique_ptr<Graph> g = parseGraph(r.out, "dump");
@@ -51,7 +51,7 @@ TEST(DumpText, EveryComputeLineCarriesBothEstimates) {
   DUET_REQUIRE_TORCH();
   Scratch s;
   std::string profile = s.write("p.json", dumptest::flatProfile(1e-3, 1e-4));
-  auto r = duet("dump " + example("mlp.duet") + " --mode auto --profile " + profile);
+  auto r = duet("dump " + example("mlp.duet") + " --no-fuse --mode auto --profile " + profile);
   ASSERT_EQ(r.code, 0) << r.err;
   int matmuls = 0, adds = 0, conversions = 0;
   for (const std::string &l : lines(r.out)) {
@@ -83,7 +83,7 @@ TEST(DumpText, SummaryTableComparesWithSingleBackendPlans) {
   DUET_REQUIRE_TORCH();
   Scratch s;
   std::string profile = s.write("p.json", dumptest::flatProfile(1e-3, 1e-4));
-  auto r = duet("dump " + example("mlp.duet") + " --mode auto --profile " + profile);
+  auto r = duet("dump " + example("mlp.duet") + " --no-fuse --mode auto --profile " + profile);
   ASSERT_EQ(r.code, 0) << r.err;
   auto has = [&](const std::string &row) {
     EXPECT_NE(r.out.find(row), std::string::npos) << "missing row: " << row << "\n" << r.out;

@@ -68,7 +68,7 @@ TEST(TraceWriter, UnwritableFileIsAnError) {
 TEST(RunTrace, PureRunHasOneEventPerNode) {
   Scratch s;
   std::string trace = s.file("trace.json");
-  auto r = duet("run " + example("mlp.duet") + " --mode pure --trace " + trace);
+  auto r = duet("run " + example("mlp.duet") + " --mode pure --no-fuse --trace " + trace);
   ASSERT_EQ(r.code, 0) << r.err;
   Json t = Json::parse(dumptest::slurp(trace));
   std::vector<Json> events = completeEvents(t);
@@ -91,7 +91,7 @@ TEST(RunTrace, TorchRegionsShowTheirConversions) {
   Scratch s;
   std::string trace = s.file("trace.json");
   std::string profile = s.write("p.json", dumptest::flatProfile(1e-3, 1e-4));
-  auto r = duet("run " + example("mlp.duet") + " --mode auto --trace " + trace,
+  auto r = duet("run " + example("mlp.duet") + " --no-fuse --mode auto --trace " + trace,
                 "DUET_PROFILE='" + profile + "'");
   ASSERT_EQ(r.code, 0) << r.err;
   std::vector<Json> events = completeEvents(Json::parse(dumptest::slurp(trace)));

@@ -140,11 +140,13 @@ void runCase(const OpCase &c) {
 /// One visible test per op of ops.def (graph inputs and params are fed, not
 /// computed), running every variant of the table for that op. (One per op,
 /// not per variant: CTest runs each test in its own process, and a LibTorch
-/// process takes ~0.6 s to start.)
+/// process takes ~0.6 s to start.) Collectives never run in a torch region
+/// (tests/distributed/ checks all_reduce against single-process training).
 std::vector<std::string> testedOps() {
   std::vector<std::string> ops;
   for (const OpInfo &info : allOps())
-    if (info.kind != OpKind::Input && info.kind != OpKind::Param)
+    if (info.kind != OpKind::Input && info.kind != OpKind::Param &&
+        info.category != OpCategory::Collective)
       ops.emplace_back(info.name);
   return ops;
 }

@@ -205,6 +205,34 @@ void specialValueCases(std::vector<OpCase> &cs) {
 
 } // namespace
 
+/// fused_elementwise: the pure fused kernel against torch running the same
+/// program one ATen call per step; x is a random shape, y broadcasts to it.
+void fusedCases(std::vector<OpCase> &cs) {
+  const std::vector<std::pair<std::string, std::string>> programs = {
+      {"chain", "t0=mul(i0,i1); t1=add(t0,i0); t2=relu(t1); t3=tanh(t2); t4=sigmoid(t3); "
+                "t5=gelu(t4); t6=sub(t5,i1)"},
+      {"select", "t0=sub(i0,i1); t1=gt(t0,i1); t2=where(t1,t0,i1); "
+                 "t3=clamp[max=1.0,min=-0.5](t2); t4=cast[dtype=bool](t3); t5=cast[dtype=f64](t4); "
+                 "t6=cast[dtype=f64](t2); t7=add(t5,t6)"},
+      {"math", "t0=abs(i0); t1=sqrt(t0); t2=exp(t1); t3=log(t2); t4=div(t3,i1); "
+               "t5=maximum(t4,i0); t6=leaky_relu[slope=0.2](t5); t7=minimum(t6,t1); "
+               "t8=rsqrt(t2); t9=mul(t7,t8); t10=neg(t9)"},
+      {"pow", "t0=abs(i0); t1=pow(t0,i1); t2=le(t1,i1); t3=ne(t1,t0); t4=where(t2,t1,t0); "
+              "t5=where(t3,t4,i1)"},
+  };
+  for (DType t : kFloats)
+    for (const auto &[variant, program] : programs)
+      cs.push_back(
+          {fmt::format("fused_elementwise_{}_{}", dn(t), variant), [t, program](CaseBuilder &b) {
+             Shape s = elemShape(b);
+             Node *x = b.input(t, s, Fill::Mixed);
+             Node *y = b.input(t, b.broadcastable(s), Fill::Mixed);
+             Attributes a;
+             a.set("program", program);
+             return std::vector<Node *>{b.op(OpKind::FusedElementwise, {x, y}, a)};
+           }});
+}
+
 std::vector<OpCase> elementwiseCases() {
   std::vector<OpCase> cs;
   unaryCases(cs);
@@ -214,6 +242,7 @@ std::vector<OpCase> elementwiseCases() {
   whereCases(cs);
   sourceAndConversionCases(cs);
   specialValueCases(cs);
+  fusedCases(cs);
   return cs;
 }
 
