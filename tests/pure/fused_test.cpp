@@ -298,7 +298,9 @@ TEST(FusedKernel, GeluErfIsAccurate) {
                        static_cast<float>(std::fabs(want));
     const double err = std::fabs(out.data<float>()[i] - want);
     worst = std::max(worst, err);
-    ASSERT_LE(err, 4 * ulp + 1e-6)
+    // 1 + erf(x/sqrt2) cancels for x < -2: an error of ~1e-7 in erf becomes
+    // |x| times that in gelu (larger without AVX, where Eigen's erf differs).
+    ASSERT_LE(err, 4 * ulp + 5e-7 * std::max(1.0, std::fabs(v)))
         << "gelu(" << v << ") = " << out.data<float>()[i] << ", want " << want;
   }
   RecordProperty("worst_abs_error", std::to_string(worst));
