@@ -17,6 +17,7 @@
 // tiny_graph_dispatch compiles without elementwise fusion, so its 1000
 // nodes stay 1000 steps and ns_per_node is the dispatch cost per node.
 //
+#include "loss_graph.h"
 #include "duet_workloads.h"
 
 #include "backends/runtime/compile.h"
@@ -147,19 +148,8 @@ void trainEager(benchmark::State &state) {
     return;
   auto model = trainMlp();
   auto [x, y] = mnistLikeBatch(kTrainBatch);
-  // The loss graph the Trainer differentiates, with the same weights.
-  GraphBuilder b("loss");
-  Tensor xt = b.input("x", x.dtype(), x.shape());
-  Tensor yt = b.input("y", y.dtype(), y.shape());
-  nn::ForwardContext ctx(b, true);
-  model->train();
-  Tensor lossT = nn::crossEntropyLoss(model->forward(ctx, xt), yt);
-  std::unique_ptr<Graph> g = b.graph({lossT});
-  ParamStore init = model->initParams(0);
-  std::vector<Buffer> params;
-  for (const Node *p : g->params())
-    params.push_back(init.at(p->name()));
-  auto trainer = torchBackend()->referenceAdamTrainer(*g, params, kAdamLr);
+  LossGraph lg = crossEntropyLossGraph(*model, x, y);
+  auto trainer = torchBackend()->referenceAdamTrainer(*lg.graph, lg.params, kAdamLr);
   std::vector<Buffer> inputs{x, y};
   double loss0 = trainer->step(inputs), loss = loss0;
   for (auto _ : state)

@@ -10,6 +10,7 @@
 //
 //   training_step_bench --benchmark_min_time=0.5
 //
+#include "loss_graph.h"
 #include "bench_util.h"
 
 #include "backends/runtime/plan.h"
@@ -74,19 +75,9 @@ void libtorchEagerStep(benchmark::State &state) {
   }
   auto model = demoMlp();
   auto [x, y] = batch();
-  // The same loss graph the Trainer differentiates, with the same weights.
-  GraphBuilder b("loss");
-  Tensor xt = b.input("x", x.dtype(), x.shape());
-  Tensor yt = b.input("y", y.dtype(), y.shape());
-  nn::ForwardContext ctx(b, true);
-  model->train();
-  Tensor lossT = nn::crossEntropyLoss(model->forward(ctx, xt), yt);
-  std::unique_ptr<Graph> g = b.graph({lossT});
-  ParamStore init = model->initParams(0);
-  std::vector<Buffer> params;
-  for (const Node *p : g->params())
-    params.push_back(init.at(p->name()));
-  auto trainer = torchBackend()->referenceSgdTrainer(*g, params, kLr);
+  LossGraph lg = crossEntropyLossGraph(*model, x, y);
+  const std::unique_ptr<Graph> &g = lg.graph;
+  auto trainer = torchBackend()->referenceSgdTrainer(*g, lg.params, kLr);
   std::vector<Buffer> inputs{x, y};
   double loss0 = trainer->step(inputs), loss = loss0;
   for (auto _ : state)
