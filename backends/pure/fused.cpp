@@ -5,10 +5,13 @@
 // that block, reading operands in place (or from a register a broadcast
 // operand was gathered into) and writing small scratch registers that stay
 // in L1. The last step writes the output block itself. Big outputs split
-// their blocks over the interpreter's threads.
+// their blocks over the interpreter's threads. A program with tile code
+// (fused_tiles.h) runs the whole tiles of each block that way, in vector
+// registers; the step loop does the rest of the block.
 //
 #include "backends/pure/common.h"
 #include "backends/pure/fused_plan.h"
+#include "backends/pure/fused_tiles.h"
 #include "backends/pure/kernels.h"
 #include "backends/pure/math.h"
 #include "backends/pure/threads.h"
@@ -202,6 +205,12 @@ void runBlocks(const FusedPlan &p, Inputs in, Buffer &out, int64_t firstBlock, i
       });
       slot[k] = r;
     }
+  const int64_t tile = p.tiles ? tileElements(*p.tiles) : 0;
+  if (p.tiles) // saved steps' registers (the step loop sets the same)
+    for (size_t j = 0; j < p.instrs.size(); ++j)
+      if (p.instrs[j].reg >= 0)
+        slot[numIn + j] = reg(p.instrs[j].reg);
+  auto *outBytes = static_cast<unsigned char *>(out.raw());
   for (int64_t blk = firstBlock; blk < endBlock; ++blk) {
     const int64_t start = blk * kFusedBlock;
     const int64_t n = std::min(kFusedBlock, total - start);
@@ -214,20 +223,33 @@ void runBlocks(const FusedPlan &p, Inputs in, Buffer &out, int64_t firstBlock, i
         slot[k] = reg(op.reg);
       }
     }
+    const int64_t tiled = tile ? n / tile * tile : 0;
+    if (tiled > 0)
+      runTiles(*p.tiles, slot, base, outBytes + start * dtypeSize(p.outType.dtype), tiled);
+    if (tiled == n)
+      continue;
+    // The rest of the block (all of it without tile code) runs step by
+    // step, from element `tiled` on: operand blocks move along, a splat's
+    // value stays.
+    for (int k = 0; k < numIn; ++k)
+      if (p.operands[k].access != FusedAccess::Splat || p.operands[k].fill)
+        slot[k] = static_cast<const unsigned char *>(slot[k]) + tiled * p.operands[k].elemSize;
     for (size_t j = 0; j < p.instrs.size(); ++j) {
       const FusedInstr &s = p.instrs[j];
       void *dst = s.reg >= 0 ? static_cast<void *>(reg(s.reg))
-                             : static_cast<unsigned char *>(out.raw()) + start * dtypeSize(s.type);
-      step(s, slot, dst, n);
+                             : outBytes + (start + tiled) * dtypeSize(s.type);
+      step(s, slot, dst, n - tiled);
       slot[numIn + j] = dst;
     }
   }
 }
 
-/// Elements from which a fused loop splits over threads.
-constexpr int64_t kParallelElements = int64_t(1) << 18;
-
 } // namespace
+
+void runFusedBlocks(const FusedPlan &plan, Inputs in, Buffer &out, int64_t firstBlock,
+                    int64_t endBlock) {
+  runBlocks(plan, in, out, firstBlock, endBlock);
+}
 
 void runFused(const Node &node, Inputs in, Buffer &out) {
   std::shared_ptr<const FusedPlan> plan = fusedPlanFor(node, in);
@@ -236,11 +258,11 @@ void runFused(const Node &node, Inputs in, Buffer &out) {
     return;
   const int64_t blocks = (total + kFusedBlock - 1) / kFusedBlock;
   const FusedPlan &p = *plan;
-  if (total < kParallelElements) {
+  if (total < kFusedParallelElements) {
     runBlocks(p, in, out, 0, blocks);
     return;
   }
-  parallelFor(blocks, kParallelElements / 2 / kFusedBlock,
+  parallelFor(blocks, kFusedParallelElements / 2 / kFusedBlock,
               [&](int64_t b, int64_t e) { runBlocks(p, in, out, b, e); });
 }
 

@@ -2,6 +2,7 @@
 #include "backends/pure/fused_plan.h"
 
 #include "backends/pure/common.h"
+#include "backends/pure/fused_tiles.h"
 #include "backends/pure/strided.h"
 #include "ir/fused_program.h"
 
@@ -132,6 +133,7 @@ std::shared_ptr<FusedPlan> compilePlan(const Node &node, std::span<const Buffer>
     freeRegs.insert(freeRegs.end(), dying.begin(), dying.end());
     plan->instrs.push_back(ins);
   }
+  plan->tiles = compileTileProgram(*plan);
   return plan;
 }
 

@@ -20,6 +20,8 @@ namespace duet::pure {
 
 /// Output elements per block: a block of every live register stays in L1.
 inline constexpr int64_t kFusedBlock = 512;
+/// Output elements from which a fused loop splits its blocks over threads.
+inline constexpr int64_t kFusedParallelElements = int64_t(1) << 18;
 /// Bytes of one register (the widest dtype).
 inline constexpr int64_t kRegisterBytes = kFusedBlock * 8;
 
@@ -53,6 +55,8 @@ struct FusedOperand {
 };
 
 /// Value slots: 0..numInputs-1 are the operands, numInputs + j is step j.
+struct TileProgram; // fused_tiles.h
+
 struct FusedPlan {
   std::string program;
   std::vector<TensorType> inputTypes;
@@ -60,12 +64,18 @@ struct FusedPlan {
   std::vector<FusedInstr> instrs;
   std::vector<FusedOperand> operands;
   int numRegisters = 0;
+  /// The steps as register-resident tile code, when every step has one.
+  std::shared_ptr<const TileProgram> tiles;
   int numInputs() const { return static_cast<int>(inputTypes.size()); }
 };
 
 /// The plan for `node` with operand buffers `in` (cached; thread-safe).
 /// Throws duet::Error naming the node for a malformed program.
 std::shared_ptr<const FusedPlan> fusedPlanFor(const Node &node, std::span<const Buffer> in);
+
+/// Runs blocks [firstBlock, endBlock) of the plan's output (fused.cpp).
+void runFusedBlocks(const FusedPlan &plan, std::span<const Buffer> in, Buffer &out,
+                    int64_t firstBlock, int64_t endBlock);
 
 /// Copies elements [start, start + n) of the broadcast view of an operand
 /// (collapsed sizes/strides from FusedOperand) into `dst`.
