@@ -29,6 +29,33 @@ void runPureNode(const Node &node, std::span<const Buffer> inputs, Buffer &out);
 /// those in place).
 void runPureNodeUnchecked(const Node &node, std::span<const Buffer> inputs, Buffer &out);
 
+/// One node of a group for runFusedGroup: its operands and output.
+struct FusedGroupMember {
+  const Node *node = nullptr;
+  std::span<const Buffer> inputs;
+  Buffer *out = nullptr;
+};
+
+/// Most nodes in one group.
+inline constexpr size_t kMaxFusedGroup = 16;
+
+/// Whether `node` may join a group whose outputs have `numel` elements: a
+/// fused_elementwise node of that many elements whose every operand has
+/// that many elements or one (so it reads its operands position by position).
+bool fusedGroupable(const Node &node, int64_t numel);
+
+/// Runs consecutive fused_elementwise nodes (each fusedGroupable with the
+/// first's size, at most kMaxFusedGroup) as one loop over chunks of the
+/// output: every node over the first few thousand elements, then every node
+/// over the next ones, so what one node writes and a later one reads is
+/// still in cache (Adam's moment and parameter updates read the same
+/// gradient and the moments just written). The result is that of running
+/// them one after another; when a node's output overlaps another buffer of
+/// the group other than exactly (an arena block reused at an offset), where
+/// chunking could read a value already overwritten, they do run one after
+/// another. Unchecked like runPureNodeUnchecked.
+void runFusedGroup(std::span<const FusedGroupMember> members);
+
 /// Convenience: allocates the output and runs.
 Buffer evalPureNode(const Node &node, std::span<const Buffer> inputs);
 

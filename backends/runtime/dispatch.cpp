@@ -32,6 +32,10 @@ double secondsBetween(Clock::time_point a, Clock::time_point b) {
 
 constexpr size_t kArenaAlignment = 64;
 
+/// Smallest fused loops run as a group: below this every buffer of a few
+/// loops fits in L2 anyway.
+constexpr int64_t kMinGroupElements = int64_t(1) << 15;
+
 /// Releases the per-run buffers when a run ends, thrown or not.
 template <class F> struct OnExit {
   F f;
@@ -91,7 +95,33 @@ void Executor::buildDispatch() {
     else if (d.kind == DispatchStep::Kind::Alias)
       d.ins = &values_[p_.steps[d.step].pure.inputs[0]];
   }
+  groupFusedLoops();
   releaseRunValues();
+}
+
+void Executor::groupFusedLoops() {
+  for (size_t i = 0; i < dispatch_.size();) {
+    DispatchStep &d = dispatch_[i];
+    size_t end = i + 1;
+    if (d.kind == DispatchStep::Kind::Kernel) {
+      const int64_t n = d.node->type().numel();
+      auto joins = [&](const DispatchStep &e) {
+        return e.kind == DispatchStep::Kind::Kernel && fusedGroupable(*e.node, n);
+      };
+      if (n >= kMinGroupElements && joins(d))
+        while (end < dispatch_.size() && end - i < kMaxFusedGroup && joins(dispatch_[end]))
+          ++end;
+    }
+    if (end - i > 1) {
+      d.groupSize = static_cast<uint32_t>(end - i);
+      d.groupBegin = static_cast<uint32_t>(groupMembers_.size());
+      for (size_t k = i; k < end; ++k)
+        groupMembers_.push_back(
+            {dispatch_[k].node, std::span<const Buffer>(dispatch_[k].ins, dispatch_[k].numIns),
+             dispatch_[k].out});
+    }
+    i = end;
+  }
 }
 
 void Executor::releaseRunValues() {
@@ -109,10 +139,34 @@ void Executor::execute() {
   const bool timed = timeSteps_;
   const auto runStart = timed ? Clock::now() : Clock::time_point();
   int64_t kernels = memory_->viewSteps;
-  for (const DispatchStep &d : dispatch_) {
+  for (size_t i = 0; i < dispatch_.size(); ++i) {
+    const DispatchStep &d = dispatch_[i];
     Clock::time_point start;
     if (timed)
       start = Clock::now();
+    if (d.groupSize > 1) {
+      const std::span<const DispatchStep> group(&d, d.groupSize);
+      for (const DispatchStep &g : group)
+        for (uint32_t r = g.refreshBegin; r < g.refreshEnd; ++r)
+          views_[refresh_[r].view] = values_[refresh_[r].slot];
+      runFusedGroup(std::span<const FusedGroupMember>(groupMembers_.data() + d.groupBegin,
+                                                      d.groupSize));
+      const auto end = timed ? Clock::now() : Clock::time_point();
+      for (const DispatchStep &g : group) {
+        for (uint32_t r = g.refreshBegin; r < g.refreshEnd; ++r)
+          views_[refresh_[r].view].release();
+        for (int slot : releaseAfter_[g.step])
+          values_[slot].release();
+        if (timed) { // one loop: each node is shown with an equal share
+          StepTiming &timing = stats_.steps[g.step];
+          timing.startSeconds = secondsBetween(runStart, start);
+          timing.measuredSeconds = secondsBetween(start, end) / d.groupSize;
+        }
+      }
+      kernels += d.groupSize;
+      i += d.groupSize - 1;
+      continue;
+    }
     for (uint32_t r = d.refreshBegin; r < d.refreshEnd; ++r)
       views_[refresh_[r].view] = values_[refresh_[r].slot];
     switch (d.kind) {

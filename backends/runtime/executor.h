@@ -6,6 +6,7 @@
 //
 #pragma once
 
+#include "backends/pure/interpreter.h"
 #include "backends/runtime/compile.h"
 #include "backends/runtime/plan.h"
 #include "backends/torch_backend.h"
@@ -61,6 +62,10 @@ struct DispatchStep {
   uint32_t refreshBegin = 0, refreshEnd = 0; // views to re-point before running
   Buffer *out = nullptr;                     // the output slot
   int step = -1;                             // index into steps()
+  // A Kernel step that starts a run of fused loops executed as one
+  // (runFusedGroup): how many dispatch steps it spans, and where their
+  // members start in the executor's group table.
+  uint32_t groupSize = 0, groupBegin = 0;
 };
 
 class Executor final : public Plan {
@@ -104,6 +109,9 @@ private:
     int slot;
   };
   void buildDispatch();
+  /// Marks runs of consecutive fused loops over the same elements to be
+  /// executed chunk by chunk (runFusedGroup).
+  void groupFusedLoops();
   void bindInputs(std::span<const Buffer> inputs, const ParamStore &params);
   void bindOutputs(std::span<Buffer> outputs);
   void execute();
@@ -123,6 +131,7 @@ private:
   std::vector<Buffer> views_;    // operands of the dispatch steps, contiguous per step
   std::vector<Refresh> refresh_; // views of non-arena slots, re-pointed per run
   std::vector<DispatchStep> dispatch_;
+  std::vector<FusedGroupMember> groupMembers_; // see DispatchStep::groupSize
   std::vector<std::vector<int>> releaseAfter_; // per step: non-arena slots to drop
   std::vector<int> transientSlots_;            // every slot whose buffer changes per run
   std::vector<Buffer> scratch_;                // torch region operands, kept for capacity
