@@ -33,7 +33,30 @@ Pair2 strideAttr(const Node &node, Pair2 kernel) {
   return attrPair(node, "stride", kernel);
 }
 
+/// NaN wins, as in torch. A select, not a branch: the comparison outcome
+/// is data-dependent and mispredicts on real activations.
+template <class T> T maxWithNaN(T best, T v) { return (v > best || v != v) ? v : best; }
+
+/// Every window inside the plane, undilated (the usual pool): a row of
+/// outputs is updated once per window offset, an inner loop over outputs
+/// that vectorizes. Same comparisons in the same order as maxPlane.
+template <class T> void maxPlaneInterior(const T *x, T *y, const PoolGeometry &g) {
+  for (int64_t oy = 0; oy < g.oh; ++oy) {
+    T *yr = y + oy * g.ow;
+    std::fill_n(yr, g.ow, -std::numeric_limits<T>::infinity());
+    for (int64_t ky = 0; ky < g.kernel.h; ++ky) {
+      const T *xr = x + (oy * g.stride.h + ky) * g.w;
+      for (int64_t kx = 0; kx < g.kernel.w; ++kx)
+        for (int64_t ox = 0; ox < g.ow; ++ox)
+          yr[ox] = maxWithNaN(yr[ox], xr[ox * g.stride.w + kx]);
+    }
+  }
+}
+
 template <class T> void maxPlane(const T *x, T *y, const PoolGeometry &g) {
+  if (g.pad.h == 0 && g.pad.w == 0 && g.dil.h == 1 && g.dil.w == 1 &&
+      (g.oh - 1) * g.stride.h + g.kernel.h <= g.h && (g.ow - 1) * g.stride.w + g.kernel.w <= g.w)
+    return maxPlaneInterior(x, y, g);
   for (int64_t oy = 0; oy < g.oh; ++oy) {
     int64_t y0 = oy * g.stride.h - g.pad.h;
     int64_t y1 = std::min(y0 + (g.kernel.h - 1) * g.dil.h + 1, g.h);
@@ -46,12 +69,8 @@ template <class T> void maxPlane(const T *x, T *y, const PoolGeometry &g) {
         x0 += g.dil.w;
       T best = -std::numeric_limits<T>::infinity();
       for (int64_t iy = y0; iy < y1; iy += g.dil.h)
-        for (int64_t ix = x0; ix < x1; ix += g.dil.w) {
-          T v = x[iy * g.w + ix];
-          // NaN wins, as in torch. A select, not a branch: the comparison
-          // outcome is data-dependent and mispredicts on real activations.
-          best = (v > best || v != v) ? v : best;
-        }
+        for (int64_t ix = x0; ix < x1; ix += g.dil.w)
+          best = maxWithNaN(best, x[iy * g.w + ix]);
       y[oy * g.ow + ox] = best;
     }
   }
