@@ -71,31 +71,8 @@ void floatStep(const FusedInstr &s, const void *const *slot, void *dst, int64_t 
   using namespace Eigen::internal;
   Out<T> y(static_cast<T *>(dst), n);
   const In<T> x = arg<T>(slot, s, 0, n);
-  switch (s.op) {
-  case OpKind::Neg: y = -x; return;
-  case OpKind::Abs: y = x.abs(); return;
-  case OpKind::Exp: y = x.exp(); return;
-  case OpKind::Log: y = x.log(); return;
-  case OpKind::Sqrt: y = x.sqrt(); return;
-  case OpKind::Rsqrt: y = x.sqrt().inverse(); return;
-  case OpKind::Tanh: y = x.tanh(); return;
-  case OpKind::Sigmoid: y = sigmoidOf(x); return;
-  case OpKind::Relu: y = (x < T(0)).select(T(0), x); return;
-  case OpKind::Gelu: y = geluOf(x); return;
-  case OpKind::LeakyRelu: y = (x > T(0)).select(x, x * static_cast<T>(s.slope)); return;
-  case OpKind::Clamp: {
-    const T inf = std::numeric_limits<T>::infinity();
-    const T lo = s.hasLo ? static_cast<T>(s.lo) : -inf, hi = s.hasHi ? static_cast<T>(s.hi) : inf;
-    if (std::isnan(lo) || std::isnan(hi))
-      y.setConstant(std::numeric_limits<T>::quiet_NaN());
-    else { // torch.clamp: NaN falls through both comparisons
-      y = (x < lo).select(lo, x);
-      y = (y > hi).select(hi, y);
-    }
+  if (floatUnaryInto(s.op, s.consts, x, y))
     return;
-  }
-  default: break;
-  }
   if (s.scalar[0] || s.scalar[1]) // one operand is a splat: Eigen broadcasts the value
     return scalarStep<T>(s, slot, y, n);
   const In<T> b = arg<T>(slot, s, 1, n);

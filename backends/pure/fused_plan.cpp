@@ -98,12 +98,7 @@ std::shared_ptr<FusedPlan> compilePlan(const Node &node, std::span<const Buffer>
       return slot < numIn ? plan->inputTypes[slot].dtype : types[slot - numIn].dtype;
     };
     ins.argType = dtypeOfSlot(ins.args[step.op == OpKind::Where ? 1 : 0]);
-    const Attributes &a = step.attrs;
-    ins.hasLo = a.has("min");
-    ins.hasHi = a.has("max");
-    ins.lo = a.getFloat("min", 0.0);
-    ins.hi = a.getFloat("max", 0.0);
-    ins.slope = a.getFloat("slope", 0.01);
+    ins.consts = UnaryConstants::of(step.attrs);
     std::vector<int> dying; // registers whose value this step reads last
     for (int k = 0; k < ins.nargs; ++k) {
       int a = step.args[k];

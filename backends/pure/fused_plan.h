@@ -9,6 +9,7 @@
 #pragma once
 
 #include "backends/buffer.h"
+#include "backends/pure/unary_constants.h"
 #include "ir/graph.h"
 
 #include <memory>
@@ -33,9 +34,7 @@ struct FusedInstr {
   int args[3] = {0, 0, 0}; // value slots (see FusedPlan)
   int reg = -1;            // register of the result; -1 for the last step (the output)
   bool scalar[3] = {false, false, false}; // arithmetic operand read as one value (a splat)
-  double lo = 0, hi = 0;                  // clamp bounds (NaN-free check done by the kernel)
-  bool hasLo = false, hasHi = false;
-  double slope = 0.01; // leaky_relu
+  UnaryConstants consts;                  // leaky_relu slope, clamp bounds
 };
 
 /// Most dims a gathered operand may have after collapsing (compilePlan

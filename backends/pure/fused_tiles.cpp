@@ -221,11 +221,11 @@ template <class T> struct Machine {
     case OpKind::Neg: return &unary<Neg>;
     case OpKind::Abs: return &unary<Abs>;
     case OpKind::Relu: return &unary<Relu>;
-    case OpKind::LeakyRelu: out.a = static_cast<T>(ins.slope); return &unary<LeakyRelu>;
+    case OpKind::LeakyRelu: out.a = static_cast<T>(ins.consts.slope); return &unary<LeakyRelu>;
     case OpKind::Clamp: {
       const T inf = std::numeric_limits<T>::infinity();
-      out.a = ins.hasLo ? static_cast<T>(ins.lo) : -inf;
-      out.b = ins.hasHi ? static_cast<T>(ins.hi) : inf;
+      out.a = ins.consts.hasLo ? static_cast<T>(ins.consts.lo) : -inf;
+      out.b = ins.consts.hasHi ? static_cast<T>(ins.consts.hi) : inf;
       if (std::isnan(out.a) || std::isnan(out.b))
         return &unary<NaNs>;
       return &unary<Clamp>;

@@ -9,7 +9,12 @@
 
 #include "backends/pure/eigen.h"
 
+#include "backends/pure/unary_constants.h"
+
 #include <unsupported/Eigen/SpecialFunctions>
+
+#include <cmath>
+#include <limits>
 
 namespace duet::pure {
 
@@ -30,6 +35,39 @@ template <class X> auto geluOf(const X &x) {
   using T = typename X::Scalar;
   const T invSqrt2 = static_cast<T>(0.70710678118654752440);
   return T(0.5) * x * (T(1) + (x * invSqrt2).erf());
+}
+
+/// y = op(x) for a float unary op, false for any other op: the formulas of
+/// the node-by-node kernel (unary.cpp) and the fused step loop (fused.cpp).
+/// Eigen's max(x, c) / min(x, c) are (x < c ? c : x) / (c < x ? c : x) on
+/// every target, so relu and clamp let NaN and -0 through as torch does
+/// (the tile code, fused_tiles.cpp, uses the same packet ops).
+template <class X, class Y>
+bool floatUnaryInto(OpKind op, const UnaryConstants &c, const X &x, Y &y) {
+  using T = typename X::Scalar;
+  switch (op) {
+  case OpKind::Neg: y = -x; return true;
+  case OpKind::Abs: y = x.abs(); return true;
+  case OpKind::Exp: y = x.exp(); return true;
+  case OpKind::Log: y = x.log(); return true;
+  case OpKind::Sqrt: y = x.sqrt(); return true;
+  case OpKind::Rsqrt: y = x.sqrt().inverse(); return true;
+  case OpKind::Tanh: y = x.tanh(); return true;
+  case OpKind::Sigmoid: y = sigmoidOf(x); return true;
+  case OpKind::Relu: y = x.max(T(0)); return true;
+  case OpKind::Gelu: y = geluOf(x); return true;
+  case OpKind::LeakyRelu: y = (x > T(0)).select(x, x * static_cast<T>(c.slope)); return true;
+  case OpKind::Clamp: {
+    const T inf = std::numeric_limits<T>::infinity();
+    const T lo = c.hasLo ? static_cast<T>(c.lo) : -inf, hi = c.hasHi ? static_cast<T>(c.hi) : inf;
+    if (std::isnan(lo) || std::isnan(hi))
+      y.setConstant(std::numeric_limits<T>::quiet_NaN());
+    else
+      y = x.max(lo).min(hi);
+    return true;
+  }
+  default: return false;
+  }
 }
 
 } // namespace duet::pure

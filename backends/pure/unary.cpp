@@ -34,51 +34,20 @@ int64_t intBound(double b) {
   return static_cast<int64_t>(b);
 }
 
-template <class T> void clampKernel(const Node &node, ConstArrayMap<T> x, ArrayMap<T> y) {
+void intClamp(const Node &node, ConstArrayMap<int64_t> x, ArrayMap<int64_t> y) {
   const Attributes &a = node.attrs();
-  const bool hasLo = a.has("min"), hasHi = a.has("max");
-  if constexpr (std::is_same_v<T, int64_t>) {
-    const int64_t lo = hasLo ? intBound(a.getFloat("min")) : std::numeric_limits<int64_t>::min();
-    const int64_t hi = hasHi ? intBound(a.getFloat("max")) : std::numeric_limits<int64_t>::max();
-    y = x.max(lo).min(hi);
-  } else {
-    // torch.clamp: min(max(x, lo), hi), NaN propagating (the comparisons
-    // are false for NaN, so NaN falls through).
-    const T inf = std::numeric_limits<T>::infinity();
-    const T lo = hasLo ? static_cast<T>(a.getFloat("min")) : -inf;
-    const T hi = hasHi ? static_cast<T>(a.getFloat("max")) : inf;
-    if (std::isnan(lo) || std::isnan(hi)) {
-      y.setConstant(std::numeric_limits<T>::quiet_NaN());
-      return;
-    }
-    y = x.unaryExpr([lo, hi](T v) {
-      T r = v < lo ? lo : v;
-      return r > hi ? hi : r;
-    });
-  }
+  const int64_t lo =
+      a.has("min") ? intBound(a.getFloat("min")) : std::numeric_limits<int64_t>::min();
+  const int64_t hi =
+      a.has("max") ? intBound(a.getFloat("max")) : std::numeric_limits<int64_t>::max();
+  y = x.max(lo).min(hi);
 }
 
 template <class T> void floatUnary(const Node &node, ConstArrayMap<T> x, ArrayMap<T> y) {
-  switch (node.op()) {
-  case OpKind::Neg: y = -x; return;
-  case OpKind::Abs: y = x.abs(); return;
-  case OpKind::Exp: y = x.exp(); return;
-  case OpKind::Log: y = x.log(); return;
-  case OpKind::Sqrt: y = x.sqrt(); return;
-  case OpKind::Rsqrt: y = x.sqrt().inverse(); return;
-  case OpKind::Tanh: y = x.tanh(); return;
-  case OpKind::Sigmoid: y = sigmoidOf(x); return;
-  case OpKind::Relu: y = (x < T(0)).select(T(0), x); return; // NaN stays NaN
-  case OpKind::Gelu: y = geluOf(x); return; // exact form, vectorized erf (math.h)
-  case OpKind::LeakyRelu: {
-    const T slope = static_cast<T>(node.attrs().getFloat("slope", 0.01));
-    y = (x > T(0)).select(x, x * slope);
-    return;
-  }
-  case OpKind::Clamp: clampKernel<T>(node, x, y); return;
-  default: break;
-  }
-  unsupportedDType(node, DTypeOf<T>::value);
+  const UnaryConstants c =
+      UnaryConstants::usedBy(node.op()) ? UnaryConstants::of(node.attrs()) : UnaryConstants{};
+  if (!floatUnaryInto(node.op(), c, x, y))
+    unsupportedDType(node, DTypeOf<T>::value);
 }
 
 void intUnary(const Node &node, ConstArrayMap<int64_t> x, ArrayMap<int64_t> y) {
@@ -86,7 +55,7 @@ void intUnary(const Node &node, ConstArrayMap<int64_t> x, ArrayMap<int64_t> y) {
   case OpKind::Neg: y = x.unaryExpr([](int64_t v) { return wrapNeg(v); }); return;
   case OpKind::Abs: y = x.unaryExpr([](int64_t v) { return v < 0 ? wrapNeg(v) : v; }); return;
   case OpKind::Relu: y = x.max(int64_t(0)); return;
-  case OpKind::Clamp: clampKernel<int64_t>(node, x, y); return;
+  case OpKind::Clamp: intClamp(node, x, y); return;
   default: break;
   }
   unsupportedDType(node, DType::I64);
