@@ -21,7 +21,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config
   libeigen3-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  libtorch-dev libopenblas0-pthread   # torch backend; OpenBLAS makes torch GEMM ~15x faster
+  libtorch-dev libopenblas0-openmp    # torch backend; OpenBLAS makes torch GEMM ~15x faster
   libgloo-dev                         # headers of c10d's Gloo process group (distributed training)
   graphviz                            # duet dump --format svg|png
   dataset-fashion-mnist zlib1g-dev    # examples/train_fashion_mnist (gzip IDX files)
@@ -49,6 +49,29 @@ install_missing() {
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# LibTorch runs its own threads with OpenMP; OpenBLAS's pthread build keeps a
+# second pool, and with both above one thread each spins while the other
+# works (torch steps 4-5x slower on 2 threads, docs/benchmarks.md). The
+# OpenMP build shares torch's pool: make it the system BLAS, LAPACK and
+# libopenblas (torch links all three) when the pthread one would win the
+# alternatives (it has the higher priority).
+select_openmp_blas() {
+  [[ ${DUET_SKIP_APT:-0} == 1 ]] && return 0
+  local arch dir sudo=()
+  arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
+  dir=/usr/lib/$arch/openblas-openmp
+  [[ -e $dir/libblas.so.3 ]] || return 0
+  [[ $(readlink -f "/usr/lib/$arch/libopenblas.so.0") == "$dir/libopenblas.so.0" ]] && return 0
+  if [[ $(id -u) != 0 ]]; then
+    command -v sudo >/dev/null || { log "note: not root: torch keeps $(readlink -f "/usr/lib/$arch/libopenblas.so.0")"; return 0; }
+    sudo=(sudo)
+  fi
+  log "selecting OpenBLAS (OpenMP) as the system BLAS, LAPACK and libopenblas"
+  "${sudo[@]}" update-alternatives --set "libblas.so.3-$arch" "$dir/libblas.so.3" >/dev/null
+  "${sudo[@]}" update-alternatives --set "liblapack.so.3-$arch" "$dir/liblapack.so.3" >/dev/null
+  "${sudo[@]}" update-alternatives --set "libopenblas.so.0-$arch" "$dir/libopenblas.so.0" >/dev/null
+}
+
 configure_and_build() { # dir, extra cmake args...
   local dir=$1; shift
   if [[ ! -f $dir/build.ninja ]]; then
@@ -69,6 +92,7 @@ cmd=${1:-}
 case $cmd in
   demo)
     install_missing
+    select_openmp_blas
     configure_and_build "$BUILD_DIR"
     log "running the demo: examples/train_fashion_mnist.cpp"
     "$BUILD_DIR/bin/train_fashion_mnist" --epochs "${DUET_DEMO_EPOCHS:-3}" \
@@ -78,6 +102,7 @@ case $cmd in
     ;;
   test)
     install_missing
+    select_openmp_blas
     configure_and_build "$BUILD_DIR"
     run_tests "$BUILD_DIR"
     # The configuration without LibTorch must keep building and passing, and
@@ -93,6 +118,7 @@ case $cmd in
     ;;
   build)
     install_missing
+    select_openmp_blas
     configure_and_build "$BUILD_DIR"
     ;;
   *)

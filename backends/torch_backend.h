@@ -70,7 +70,7 @@ public:
   /// "LibTorch 1.13.1"
   virtual std::string version() const = 0;
   /// Which BLAS torch's GEMM calls, e.g. "openblas-pthread (libopenblas.so.0)"
-  /// or "reference BLAS (slow: install libopenblas0-pthread)".
+  /// or "reference BLAS (slow: install libopenblas0-openmp)".
   virtual std::string blasName() const = 0;
   virtual int numThreads() const = 0;
   virtual void setNumThreads(int n) = 0;

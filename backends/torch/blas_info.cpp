@@ -54,7 +54,7 @@ bool contains(const std::string &s, const char *part) { return s.find(part) != s
 std::string describeBlas() {
   std::string path = sgemmProvider();
   if (path.empty())
-    return "none found (torch falls back to its own slow GEMM) — install libopenblas0-pthread";
+    return "none found (torch falls back to its own slow GEMM) — install libopenblas0-openmp";
   const char *kind = nullptr;
   if (contains(path, "openblas-pthread"))
     kind = "openblas-pthread";
@@ -73,7 +73,7 @@ std::string describeBlas() {
   if (kind)
     return std::string(kind) + " (" + path + ")";
   // Debian's netlib build lives in .../blas/libblas.so.3.
-  return "reference BLAS (" + path + ") — slow; install libopenblas0-pthread";
+  return "reference BLAS (" + path + ") — slow; install libopenblas0-openmp";
 }
 
 bool setBlasThreads(int n) {

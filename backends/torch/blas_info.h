@@ -13,7 +13,7 @@ namespace duet::torchops {
 /// Describes the BLAS that resolves `sgemm_` in this process, e.g.
 /// "openblas-pthread (/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3)" or
 /// "reference BLAS (/usr/lib/x86_64-linux-gnu/blas/libblas.so.3) — slow; install
-/// libopenblas0-pthread".
+/// libopenblas0-openmp".
 std::string describeBlas();
 
 /// Sets OpenBLAS's thread count when the BLAS in use is OpenBLAS (its pool
