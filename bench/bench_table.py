@@ -2,13 +2,17 @@
 """Turns duet_bench's JSON into the markdown table of docs/benchmarks.md and
 checks issue #7's targets (one PASS/FAIL line each).
 
-    duet_bench --benchmark_out=duet_bench.json --benchmark_out_format=json
+    duet_bench --benchmark_out=duet_bench.json --benchmark_out_format=json \
+        [--benchmark_repetitions=5 --benchmark_enable_random_interleaving=true]
     python3 bench/bench_table.py duet_bench.json [--check]
+
+With repetitions, each time is the median of the repetitions.
 
 --check makes the exit status 1 when a target fails. Python 3 stdlib only.
 """
 import argparse
 import json
+import statistics
 import sys
 
 IMPLS = ["duet_pure", "duet_torch", "duet_auto", "libtorch_eager"]
@@ -16,7 +20,11 @@ UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
 def load(path):
-    """{workload: {impl: {"ns": wall time per iteration, counters...}}}, context."""
+    """{workload: {impl: {"ns": wall time per iteration, counters...}}}, context.
+
+    With --benchmark_repetitions=N, "ns" is the median of the N repetitions
+    (best taken with --benchmark_enable_random_interleaving=true, so a slow
+    spell of a shared machine does not land on one implementation only)."""
     with open(path) as f:
         doc = json.load(f)
     rows = {}
@@ -28,9 +36,12 @@ def load(path):
         parts = name.split("/")
         if len(parts) != 2 or parts[1] not in IMPLS:
             continue
-        entry = dict(b)
-        entry["ns"] = b["real_time"] * UNIT_NS[b.get("time_unit", "ns")]
-        rows.setdefault(parts[0], {})[parts[1]] = entry
+        entry = rows.setdefault(parts[0], {}).setdefault(parts[1], {"times": []})
+        entry.update({k: v for k, v in b.items() if k != "times"})
+        entry["times"].append(b["real_time"] * UNIT_NS[b.get("time_unit", "ns")])
+    for impls in rows.values():
+        for entry in impls.values():
+            entry["ns"] = statistics.median(entry["times"])
     return rows, doc.get("context", {})
 
 
@@ -123,6 +134,9 @@ def main():
     if not rows:
         sys.exit(f"{a.json}: no <workload>/<impl> benchmarks found")
     print("\n".join(context_lines(ctx)))
+    reps = max(len(e["times"]) for impls in rows.values() for e in impls.values())
+    if reps > 1:
+        print(f"- times: median of {reps} repetitions")
     print()
     print(table(rows))
     print()
