@@ -14,9 +14,10 @@
 namespace duet::pure {
 
 /// Multiply-adds from which a product splits over threads: about a
-/// 160^3 GEMM (~0.1 ms on one core), so the ~10 us of waking a worker
-/// is noise and n >= 256 always splits.
-inline constexpr int64_t kParallelMacs = int64_t(1) << 22;
+/// 200^3 GEMM (~0.1 ms on one AVX-512 core), so waking a worker is noise
+/// and n >= 256 always splits. At 2^22 mlp_infer_b32's 32x784x256 layer
+/// (6.4M) split and the model ran 13% slower on 2 threads (duet_bench).
+inline constexpr int64_t kParallelMacs = int64_t(1) << 23;
 
 /// c = a * b (c must not alias a or b). Splits the longer of c's rows and
 /// columns across threads when the product is big enough.
