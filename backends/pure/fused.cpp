@@ -206,10 +206,11 @@ void runBlocks(const FusedPlan &p, Inputs in, Buffer &out, int64_t firstBlock, i
     if (tiled == n)
       continue;
     // The rest of the block (all of it without tile code) runs step by
-    // step, from element `tiled` on: operand blocks move along, a splat's
-    // value stays.
+    // step, from element `tiled` on: operand blocks move along (they are
+    // set afresh for every block); a splat, filled or not, reads the same
+    // value anywhere, so its slot stays put for the blocks to come.
     for (int k = 0; k < numIn; ++k)
-      if (p.operands[k].access != FusedAccess::Splat || p.operands[k].fill)
+      if (p.operands[k].access != FusedAccess::Splat)
         slot[k] = static_cast<const unsigned char *>(slot[k]) + tiled * p.operands[k].elemSize;
     for (size_t j = 0; j < p.instrs.size(); ++j) {
       const FusedInstr &s = p.instrs[j];
