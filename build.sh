@@ -61,7 +61,8 @@ select_openmp_blas() {
   arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
   dir=/usr/lib/$arch/openblas-openmp
   [[ -e $dir/libblas.so.3 ]] || return 0
-  [[ $(readlink -f "/usr/lib/$arch/libopenblas.so.0") == "$dir/libopenblas.so.0" ]] && return 0
+  [[ $(readlink -f "/usr/lib/$arch/libopenblas.so.0") == $(readlink -f "$dir/libopenblas.so.0") ]] &&
+    return 0
   if [[ $(id -u) != 0 ]]; then
     command -v sudo >/dev/null || { log "note: not root: torch keeps $(readlink -f "/usr/lib/$arch/libopenblas.so.0")"; return 0; }
     sudo=(sudo)

@@ -1,7 +1,8 @@
 //===- backends/pure/threads.h - the interpreter's worker threads -*- C++ -*-===//
 //
-// Large kernels (GEMM, big fused/elementwise loops) split their work over a
-// small persistent pool; small ones run on the calling thread, so the pool
+// Large kernels (GEMM, big fused/elementwise loops) split their work over
+// worker threads (OpenMP's, shared with LibTorch, in a build with it; else a
+// small persistent pool); small ones run on the calling thread, so the pool
 // costs them nothing. The count comes from DUET_NUM_THREADS (default: the
 // number of cores) or setPureThreads(); runtime/thread_setting.h applies
 // the same count to torch.
