@@ -8,7 +8,8 @@
 //   chain_N/unfused        the same plan with fusion off: node by node
 //   chain_N/fused_kernel   the fused node alone through runPureNode (no plan)
 //   chain_N/libtorch_eager the graph op by op in ATen (bench_util.h TorchEager)
-// and the transcendental unary kernels node by node, pure against torch:
+// row_sum_N (sum(x * y - x) over rows of 1024: a chain ending with a
+// reduction), and the transcendental unary kernels node by node, pure against torch:
 //   unary_<op>_1M/pure, unary_<op>_1M/libtorch_eager.
 // Threads: DUET_NUM_THREADS (default: the cores) for pure and torch alike;
 // --threads=N overrides, recorded as the context's duet_threads.
@@ -70,6 +71,20 @@ std::unique_ptr<Graph> chainGraph(int64_t n) {
   v = g->addChecked(OpKind::Sub, {v, b});       // 9
   v = g->addChecked(OpKind::Maximum, {v, x});   // 10
   g->addOutput(v);
+  return g;
+}
+
+/// sum(x * y - x) over the rows of [n / 1024, 1024]: a chain ending with a
+/// reduction, which the fused loop accumulates instead of writing out.
+std::unique_ptr<Graph> rowSumGraph(int64_t n) {
+  auto g = std::make_unique<Graph>("row_sum");
+  const Shape s = {n / 1024, 1024};
+  Node *x = g->addInput("x", {DType::F32, s});
+  Node *y = g->addInput("y", {DType::F32, s});
+  Node *v = g->addChecked(OpKind::Sub, {g->addChecked(OpKind::Mul, {x, y}), x});
+  Attributes a;
+  a.set("axes", std::vector<int64_t>{-1});
+  g->addOutput(g->addChecked(OpKind::Sum, {v}, a));
   return g;
 }
 
@@ -148,7 +163,8 @@ void unaryPure(benchmark::State &state, OpKind op, int64_t n) {
 
 void registerAll() {
   for (auto [name, make] :
-       {std::pair<const char *, Factory>{"chain_", chainGraph}, {"cheap_chain_", cheapChainGraph}})
+       {std::pair<const char *, Factory>{"chain_", chainGraph}, {"cheap_chain_", cheapChainGraph},
+        {"row_sum_", rowSumGraph}})
     for (auto [label, n] : {std::pair<const char *, int64_t>{"1K", 1024}, {"1M", 1 << 20}}) {
       const std::string w = name + std::string(label);
       benchmark::RegisterBenchmark((w + "/fused").c_str(), runPlan, make, n, true)->UseRealTime();

@@ -5,6 +5,7 @@
 #include "ir/shape_rules.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -41,9 +42,17 @@ bool isFusibleOp(OpKind op) {
   case OpKind::Le:
   case OpKind::Gt:
   case OpKind::Ge:
-  case OpKind::Where: return true;
+  case OpKind::Where:
+  case OpKind::Sum: // a reduction, only as the last step
+  case OpKind::Mean: return true;
   default: return false;
   }
+}
+
+bool isFusedReduction(OpKind op) { return op == OpKind::Sum || op == OpKind::Mean; }
+
+bool endsWithReduction(const FusedProgram &p) {
+  return !p.steps.empty() && isFusedReduction(p.steps.back().op);
 }
 
 bool isFusibleDType(DType t) { return t == DType::F32 || t == DType::F64 || t == DType::Bool; }
@@ -106,6 +115,8 @@ int numbered(std::string_view w, char prefix) {
 }
 
 AttrValue parseValue(std::string_view w) {
+  if (w == "true" || w == "false") // keepdim
+    return w == "true";
   double d = 0;
   auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), d);
   if (ec == std::errc() && end == w.data() + w.size())
@@ -135,6 +146,21 @@ FusedProgram parseFusedProgram(std::string_view text) {
       do {
         std::string key(r.word());
         r.expect('=', fmt::format("after attribute '{}' of t{}", key, n));
+        if (r.accept('[')) { // a list of integers: axes=[1,-1]
+          std::vector<int64_t> list;
+          if (!r.accept(']')) {
+            do {
+              const AttrValue v = parseValue(r.word());
+              const double *d = std::get_if<double>(&v);
+              if (!d || *d != static_cast<double>(static_cast<int64_t>(*d)))
+                fail(fmt::format("t{}: attribute '{}' lists a non-integer", n, key));
+              list.push_back(static_cast<int64_t>(*d));
+            } while (r.accept(','));
+            r.expect(']', fmt::format("closing the list '{}' of t{}", key, n));
+          }
+          step.attrs.set(std::move(key), std::move(list));
+          continue;
+        }
         step.attrs.set(std::move(key), parseValue(r.word()));
       } while (r.accept(','));
       r.expect(']', fmt::format("closing the attributes of t{}", n));
@@ -150,6 +176,9 @@ FusedProgram parseFusedProgram(std::string_view text) {
         fail(fmt::format("t{}: operand '{}' is neither iK nor an earlier step", n, ref));
     } while (r.accept(','));
     r.expect(')', fmt::format("closing the operands of t{}", n));
+    if (!p.steps.empty() && isFusedReduction(p.steps.back().op))
+      fail(fmt::format("t{}: only the last step may be a reduction ({} is t{})", n,
+                       opName(p.steps.back().op), n - 1));
     p.steps.push_back(std::move(step));
   } while (r.accept(';'));
   if (!r.done())
@@ -166,8 +195,11 @@ std::string printFusedProgram(const FusedProgram &p) {
       std::string list;
       for (const auto &[key, value] : s.attrs.items()) {
         const std::string *str = std::get_if<std::string>(&value);
+        const auto *ints = std::get_if<std::vector<int64_t>>(&value);
         list += fmt::format("{}{}={}", list.empty() ? "" : ",", key,
-                            str ? *str : attrValueToString(value));
+                            str    ? *str
+                            : ints ? fmt::format("[{}]", fmt::join(*ints, ","))
+                                   : attrValueToString(value));
       }
       out += "[" + list + "]";
     }
@@ -225,9 +257,12 @@ TensorType fusedElementwise(OpKind, Types in, const Attributes &a) {
 
 // One operation per result element and step (an estimate: fused nodes are
 // made after the cost model has been consulted).
-int64_t fusedElementwiseFlops(Types, const Attributes &a, const TensorType &r) {
-  int64_t steps = static_cast<int64_t>(parseFusedProgram(a.getString("program")).steps.size());
+int64_t fusedElementwiseFlops(Types in, const Attributes &a, const TensorType &r) {
+  const FusedProgram p = parseFusedProgram(a.getString("program"));
+  int64_t steps = static_cast<int64_t>(p.steps.size());
   int64_t n = r.numel();
+  for (const TensorType &t : in) // a reduction walks its operand's elements
+    n = std::max(n, t.numel());
   return n > INT64_MAX / std::max<int64_t>(steps, 1) ? INT64_MAX : n * steps;
 }
 

@@ -40,6 +40,11 @@ struct FusedProgram {
 /// Whether `op` may appear in a fused program: the elementwise ops the fused
 /// kernel implements (float math, comparisons, where, cast).
 bool isFusibleOp(OpKind op);
+/// Whether `op` is a reduction (sum, mean): allowed as a program's last
+/// step only, which then reduces the elementwise steps' result.
+bool isFusedReduction(OpKind op);
+/// Whether the program's last step is a reduction.
+bool endsWithReduction(const FusedProgram &p);
 /// Whether a fused program computes in `t` (f32, f64, bool).
 bool isFusibleDType(DType t);
 

@@ -13,13 +13,40 @@ namespace duet {
 
 namespace {
 
-/// A node the fused kernel can run, placed where fusion may touch it.
+/// Whether a sum/mean reduces the trailing axes of its operand (or all):
+/// then result element r is the reduction of operand elements
+/// [r * len, (r + 1) * len), which the fused loop can accumulate as it goes.
+bool reducesTrailingAxes(const Node &n) {
+  const int64_t rank = static_cast<int64_t>(n.input(0)->shape().size());
+  const std::vector<int64_t> axes = n.attrs().getInts("axes", {});
+  std::vector<bool> reduced(static_cast<size_t>(rank), axes.empty());
+  for (int64_t a : axes) {
+    a = a < 0 ? a + rank : a;
+    if (a < 0 || a >= rank)
+      return false;
+    reduced[static_cast<size_t>(a)] = true;
+  }
+  const auto first = std::find(reduced.begin(), reduced.end(), true);
+  return std::all_of(first, reduced.end(), [](bool r) { return r; });
+}
+
+/// A node the fused kernel can run, placed where fusion may touch it. A
+/// reduction only ends a group (fusibleRoot).
 bool fusible(const Node &n) {
-  if (!isFusibleOp(n.op()) || n.backend() == Backend::Torch || n.region() >= 0 ||
-      !isFusibleDType(n.dtype()))
+  if (!isFusibleOp(n.op()) || isFusedReduction(n.op()) || n.backend() == Backend::Torch ||
+      n.region() >= 0 || !isFusibleDType(n.dtype()))
     return false;
   return std::all_of(n.inputs().begin(), n.inputs().end(),
                      [](const Node *in) { return isFusibleDType(in->dtype()); });
+}
+
+/// A node a group may end with: any fusible node, or a float sum/mean over
+/// trailing axes (its operand's elements are the loop's).
+bool fusibleRoot(const Node &n) {
+  if (!isFusedReduction(n.op()))
+    return fusible(n);
+  return n.backend() != Backend::Torch && n.region() < 0 &&
+         (n.dtype() == DType::F32 || n.dtype() == DType::F64) && reducesTrailingAxes(n);
 }
 
 bool isOutput(const Graph &g, const Node *n) {
@@ -50,7 +77,9 @@ Group grow(const Graph &g, Node *root, std::vector<char> &taken,
   std::vector<char> inGroup(g.idBound(), 0);
   std::vector<Node *> members{root}, work{root};
   inGroup[root->id()] = 1;
-  const int64_t size = root->type().numel();
+  // Members have the loop's size: a reduction's operand's, else the root's.
+  const int64_t size =
+      isFusedReduction(root->op()) ? root->input(0)->type().numel() : root->type().numel();
   while (!work.empty()) {
     Node *n = work.back();
     work.pop_back();
@@ -126,7 +155,7 @@ bool FuseElementwisePass::run(Graph &g) {
   std::vector<Group> groups;
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     Node *n = *it;
-    if (taken[n->id()] || !fusible(*n))
+    if (taken[n->id()] || !fusibleRoot(*n))
       continue;
     Group grp = grow(g, n, taken, position);
     if (grp.members.size() >= 2)

@@ -14,8 +14,11 @@ namespace duet {
 /// A producer joins when it is a fusible op (isFusibleOp) on fusible dtypes,
 /// runs on pure (backend pure or unassigned, no region), is not a graph
 /// output, has every use inside the group, and has as many elements as the
-/// root (a smaller producer would be recomputed per output element). Groups
-/// of one node stay as they are. The fused node takes the root's name, type
+/// root (a smaller producer would be recomputed per output element). A
+/// root may also be a float `sum` or `mean` over its operand's trailing
+/// axes (or all of them): its producers then have the operand's size, and
+/// the program ends with the reduction, accumulated as the loop goes
+/// instead of writing the operand out. Groups of one node stay as they are. The fused node takes the root's name, type
 /// and backend, the sum of the members' cost estimates, and a reason listing
 /// what it fused.
 /// Pre: after partitioning and merge-regions when they run (torch nodes and

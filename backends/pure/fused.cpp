@@ -151,8 +151,21 @@ void step(const FusedInstr &s, const void *const *slot, void *dst, int64_t n) {
   }
 }
 
-/// Runs blocks [firstBlock, endBlock) of the output.
-void runBlocks(const FusedPlan &p, Inputs in, Buffer &out, int64_t firstBlock, int64_t endBlock) {
+/// Adds loop elements [start, start + n), computed into `block`, to the
+/// sums of the output rows they belong to.
+template <class T>
+void accumulateRows(const T *block, int64_t start, int64_t n, int64_t rowLength, double *sums) {
+  for (int64_t e = start; e < start + n;) {
+    const int64_t row = e / rowLength, end = std::min(start + n, (row + 1) * rowLength);
+    sums[row] += static_cast<double>(In<T>(block + (e - start), end - e).sum());
+    e = end;
+  }
+}
+
+/// Runs blocks [firstBlock, endBlock) of the loop. A reducing plan adds
+/// each block to `rowSums` instead of writing the output.
+void runBlocks(const FusedPlan &p, Inputs in, Buffer &out, int64_t firstBlock, int64_t endBlock,
+               double *rowSums = nullptr) {
   const int numIn = p.numInputs();
   const int numSlots = numIn + static_cast<int>(p.instrs.size());
   // Per-thread scratch, grown once: a steady-state run allocates nothing.
@@ -167,7 +180,7 @@ void runBlocks(const FusedPlan &p, Inputs in, Buffer &out, int64_t firstBlock, i
       (reinterpret_cast<uintptr_t>(scratchStore.data()) + 63) & ~uintptr_t(63));
   auto reg = [&](int r) { return base + static_cast<size_t>(r) * kRegisterBytes; };
   const void **slot = slotStore.data();
-  const int64_t total = out.numel();
+  const int64_t total = p.loopElements;
 
   const int64_t splatLen = std::min(kFusedBlock, total);
   for (int k = 0; k < numIn; ++k) // a splat is the same in every block
@@ -200,11 +213,24 @@ void runBlocks(const FusedPlan &p, Inputs in, Buffer &out, int64_t firstBlock, i
         slot[k] = reg(op.reg);
       }
     }
+    const size_t elemSize = dtypeSize(p.outType.dtype);
+    unsigned char *dstBlock = p.reduces ? reg(p.sinkRegister) : outBytes + start * elemSize;
+    auto finishBlock = [&] {
+      if (p.reduces)
+        withFusedType(p.outType.dtype, [&](auto tag) {
+          using T = decltype(tag);
+          if constexpr (!std::is_same_v<T, bool>)
+            accumulateRows(reinterpret_cast<const T *>(dstBlock), start, n, p.rowLength,
+                           rowSums);
+        });
+    };
     const int64_t tiled = tile ? n / tile * tile : 0;
     if (tiled > 0)
-      runTiles(*p.tiles, slot, base, outBytes + start * dtypeSize(p.outType.dtype), tiled);
-    if (tiled == n)
+      runTiles(*p.tiles, slot, base, dstBlock, tiled);
+    if (tiled == n) {
+      finishBlock();
       continue;
+    }
     // The rest of the block (all of it without tile code) runs step by
     // step, from element `tiled` on: operand blocks move along (they are
     // set afresh for every block); a splat, filled or not, reads the same
@@ -214,12 +240,31 @@ void runBlocks(const FusedPlan &p, Inputs in, Buffer &out, int64_t firstBlock, i
         slot[k] = static_cast<const unsigned char *>(slot[k]) + tiled * p.operands[k].elemSize;
     for (size_t j = 0; j < p.instrs.size(); ++j) {
       const FusedInstr &s = p.instrs[j];
-      void *dst = s.reg >= 0 ? static_cast<void *>(reg(s.reg))
-                             : outBytes + (start + tiled) * dtypeSize(s.type);
+      void *dst = s.reg >= 0 ? static_cast<void *>(reg(s.reg)) : dstBlock + tiled * elemSize;
       step(s, slot, dst, n - tiled);
       slot[numIn + j] = dst;
     }
+    finishBlock();
   }
+}
+
+/// A program ending with a sum or mean: one pass over the loop elements
+/// on this thread, summing each block into per-row double accumulators.
+void runReducing(const FusedPlan &p, Inputs in, Buffer &out) {
+  const int64_t rows = out.numel();
+  thread_local std::vector<double> sums; // grown once: steady state allocates nothing
+  sums.assign(static_cast<size_t>(rows), 0.0);
+  const int64_t blocks = (p.loopElements + kFusedBlock - 1) / kFusedBlock;
+  if (p.loopElements > 0)
+    runBlocks(p, in, out, 0, blocks, sums.data());
+  withFusedType(out.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (!std::is_same_v<T, bool>) {
+      T *y = out.data<T>();
+      for (int64_t r = 0; r < rows; ++r) // torch: the mean of nothing is NaN
+        y[r] = static_cast<T>(p.mean ? sums[r] / static_cast<double>(p.rowLength) : sums[r]);
+    }
+  });
 }
 
 } // namespace
@@ -231,6 +276,8 @@ void runFusedBlocks(const FusedPlan &plan, Inputs in, Buffer &out, int64_t first
 
 void runFused(const Node &node, Inputs in, Buffer &out) {
   std::shared_ptr<const FusedPlan> plan = fusedPlanFor(node, in);
+  if (plan->reduces)
+    return runReducing(*plan, in, out);
   const int64_t total = out.numel();
   if (total == 0)
     return;

@@ -2,6 +2,7 @@
 #include "backends/pure/fused_plan.h"
 #include "backends/pure/interpreter.h"
 #include "backends/pure/threads.h"
+#include "ir/fused_program.h"
 
 #include <algorithm>
 #include <array>
@@ -42,7 +43,8 @@ bool chunkable(std::span<const FusedGroupMember> members) {
 } // namespace
 
 bool fusedGroupable(const Node &node, int64_t numel) {
-  if (node.op() != OpKind::FusedElementwise || node.type().numel() != numel)
+  if (node.op() != OpKind::FusedElementwise || node.type().numel() != numel ||
+      endsWithReduction(parseFusedProgram(node.attrs().getString("program"))))
     return false;
   return std::all_of(node.inputs().begin(), node.inputs().end(), [numel](const Node *i) {
     const int64_t n = i->type().numel();

@@ -49,13 +49,28 @@ std::shared_ptr<FusedPlan> compilePlan(const Node &node, std::span<const Buffer>
     fail(node, "the program computes " + types.back().str() + " but the node's type is " +
                    node.type().str());
   const int numIn = plan->numInputs();
-  const int numSteps = static_cast<int>(prog.steps.size());
+  // A trailing reduction is done by the loop itself (fused.cpp): the
+  // instructions are the steps before it, over its operand's elements.
+  plan->reduces = endsWithReduction(prog);
+  const int numSteps = static_cast<int>(prog.steps.size()) - (plan->reduces ? 1 : 0);
+  if (numSteps == 0)
+    fail(node, "a fused reduction needs an elementwise step before it");
+  const TensorType loopType = types[numSteps - 1];
+  if (plan->reduces && loopType.dtype != DType::F32 && loopType.dtype != DType::F64)
+    fail(node, "a fused reduction sums f32 or f64 values, not " + loopType.str());
+  plan->loopElements = loopType.numel();
+  if (plan->reduces) {
+    plan->mean = prog.steps.back().op == OpKind::Mean;
+    plan->rowLength = node.type().numel() > 0 ? loopType.numel() / node.type().numel() : 0;
+    if (prog.steps.back().args != std::vector<int>{FusedProgram::stepRef(numSteps - 1)})
+      fail(node, "a fused reduction must reduce the step before it");
+  }
   auto arithmetic = [](OpKind k) {
     return k == OpKind::Add || k == OpKind::Sub || k == OpKind::Mul || k == OpKind::Div ||
            k == OpKind::Maximum || k == OpKind::Minimum;
   };
   for (const TensorType &t : plan->inputTypes) {
-    plan->operands.push_back(operandAccess(t, node.shape()));
+    plan->operands.push_back(operandAccess(t, loopType.shape));
     if (plan->operands.back().sizes.size() > kMaxGatherRank)
       fail(node, "an operand broadcasts over more than " + std::to_string(kMaxGatherRank) +
                      " separate dims (" + t.str() + " to " + node.type().str() + ")");
@@ -128,6 +143,8 @@ std::shared_ptr<FusedPlan> compilePlan(const Node &node, std::span<const Buffer>
     freeRegs.insert(freeRegs.end(), dying.begin(), dying.end());
     plan->instrs.push_back(ins);
   }
+  if (plan->reduces)
+    plan->sinkRegister = plan->numRegisters++;
   plan->tiles = compileTileProgram(*plan);
   return plan;
 }

@@ -63,6 +63,15 @@ struct FusedPlan {
   std::vector<FusedInstr> instrs;
   std::vector<FusedOperand> operands;
   int numRegisters = 0;
+  /// Elements the loop walks: the output's, or for a program ending with a
+  /// reduction (which is not an instruction) its operand's.
+  int64_t loopElements = 0;
+  /// A reduction over the trailing axes: loop element e adds to output
+  /// element e / rowLength; the last instruction writes each block to
+  /// register sinkRegister, which is then summed.
+  bool reduces = false, mean = false;
+  int64_t rowLength = 1;
+  int sinkRegister = -1;
   /// The steps as register-resident tile code, when every step has one.
   std::shared_ptr<const TileProgram> tiles;
   int numInputs() const { return static_cast<int>(inputTypes.size()); }

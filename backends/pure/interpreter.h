@@ -25,8 +25,8 @@ void runPureNode(const Node &node, std::span<const Buffer> inputs, Buffer &out);
 /// runPureNode without the operand checks, for a caller that checked the
 /// buffer types once when it bound them (the plan executor's hot loop). The
 /// output may be the same buffer as an operand of identical type for the
-/// unary and binary elementwise ops and fused_elementwise (the executor runs
-/// those in place).
+/// unary and binary elementwise ops and fused_elementwise not ending with a
+/// reduction (the executor runs those in place).
 void runPureNodeUnchecked(const Node &node, std::span<const Buffer> inputs, Buffer &out);
 
 /// One node of a group for runFusedGroup: its operands and output.

@@ -10,6 +10,8 @@
 //
 #include "backends/runtime/memory_plan.h"
 
+#include "ir/fused_program.h"
+
 #include "ir/graph.h"
 #include "ir/op_registry.h"
 
@@ -64,8 +66,8 @@ bool runsInPlace(const Node &n) {
   // binary arithmetic kernels read element i before writing it. Cast,
   // comparisons and where are left out: their kernels are not written for
   // aliasing (and mostly change the dtype anyway).
-  if (n.op() == OpKind::FusedElementwise)
-    return true;
+  if (n.op() == OpKind::FusedElementwise) // not a reduction: it writes rows while reading on
+    return !endsWithReduction(parseFusedProgram(n.attrs().getString("program")));
   const OpCategory c = opInfo(n.op()).category;
   return (c == OpCategory::Unary && n.op() != OpKind::Cast) || c == OpCategory::Binary;
 }

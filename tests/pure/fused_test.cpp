@@ -148,6 +148,21 @@ struct RandomCase {
     }
     if (!last)
       last = g.addChecked(OpKind::Neg, {pool[ft].front().n});
+    // Sometimes a sum or mean over the trailing axes (or all) ends the
+    // graph: the fused loop accumulates it.
+    if (last->dtype() != DType::Bool && pick(3) == 0) {
+      const int rank = static_cast<int>(last->shape().size());
+      const int from = pick(rank + 1); // reduce axes [from, rank); none listed: all
+      std::vector<int64_t> axes;
+      for (int d = from; d < rank; ++d)
+        axes.push_back(pick(2) ? d : d - rank);
+      Attributes a;
+      if (from > 0 || pick(2))
+        a.set("axes", axes);
+      if (pick(2))
+        a.set("keepdim", true);
+      last = g.addChecked(pick(2) ? OpKind::Sum : OpKind::Mean, {last}, a);
+    }
     g.addOutput(last);
     // Sometimes an intermediate value is an output too (a group must stop there).
     for (const Node *n : g.nodes())
@@ -158,7 +173,7 @@ struct RandomCase {
 };
 
 TEST(FusedKernel, MatchesUnfusedOnRandomGraphs) {
-  int fusedGraphs = 0;
+  int fusedGraphs = 0, fusedReductions = 0;
   for (uint64_t seed = 1; seed <= 400; ++seed) {
     RandomCase c(seed);
     std::vector<Buffer> want = evalGraph(c.g, c.feeds);
@@ -166,6 +181,10 @@ TEST(FusedKernel, MatchesUnfusedOnRandomGraphs) {
     FuseElementwisePass pass;
     if (pass.run(*fused))
       ++fusedGraphs;
+    for (const Node *n : fused->nodes())
+      if (n->op() == OpKind::FusedElementwise &&
+          endsWithReduction(parseFusedProgram(n->attrs().getString("program"))))
+        ++fusedReductions;
     ASSERT_NO_THROW(verifyOrThrow(*fused)) << c.describe;
     // The fused graph prints, parses back to the same text, and its types
     // are what infer-shapes derives.
@@ -183,6 +202,7 @@ TEST(FusedKernel, MatchesUnfusedOnRandomGraphs) {
                                           << fused->str();
   }
   EXPECT_GT(fusedGraphs, 200); // the generator mostly makes fusible groups
+  EXPECT_GT(fusedReductions, 40); // and ends a third of them with a sum or mean
 }
 
 /// x*a+b, relu, *c, tanh, +x, sigmoid, -a, gelu, max(b), *x: the bench chain.
@@ -281,6 +301,13 @@ TEST(FusedProgramText, RoundTripsAndRejectsBadPrograms) {
             "fused_elementwise: program: t0: operand 't0' is neither iK nor an earlier step");
   EXPECT_EQ(error("t0=neg(i0) t1=exp(t0)"),
             "fused_elementwise: program: expected ';' between steps");
+  // A reduction: int lists and bools in attributes, only as the last step.
+  const std::string reducing = "t0=mul(i0,i1); t1=mean[axes=[1,-1],keepdim=true](t0)";
+  EXPECT_EQ(printFusedProgram(parseFusedProgram(reducing)), reducing);
+  EXPECT_EQ(error("t0=sum(i0); t1=neg(t0)"),
+            "fused_elementwise: program: t1: only the last step may be a reduction (sum is t0)");
+  EXPECT_EQ(error("t0=neg(i0); t1=sum[axes=[0.5]](t0)"),
+            "fused_elementwise: program: t1: attribute 'axes' lists a non-integer");
   // Types: each step's own rule, with the step named.
   std::vector<TensorType> in = {{DType::F32, {4}}, {DType::F32, {3}}};
   try {

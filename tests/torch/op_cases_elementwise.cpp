@@ -231,6 +231,23 @@ void fusedCases(std::vector<OpCase> &cs) {
              a.set("program", program);
              return std::vector<Node *>{b.op(OpKind::FusedElementwise, {x, y}, a)};
            }});
+  // Ending with a reduction over the trailing axes (all of them for a
+  // scalar-shaped x): the pure loop accumulates, torch calls sum / mean.
+  for (DType t : kFloats)
+    for (const char *reduce : {"sum", "mean"})
+      cs.push_back({fmt::format("fused_elementwise_{}_{}", dn(t), reduce),
+                    [t, reduce](CaseBuilder &b) {
+                      Shape s = elemShape(b);
+                      Node *x = b.input(t, s, Fill::Mixed);
+                      Node *y = b.input(t, b.broadcastable(s), Fill::Mixed);
+                      const std::string axes =
+                          s.empty() ? "" : (s.size() > 1 ? "[axes=[-2,-1]]" : "[axes=[0],keepdim=true]");
+                      Attributes a;
+                      a.set("program", fmt::format("t0=mul(i0,i1); t1=tanh(t0); t2=add(t1,i0); "
+                                                   "t3={}{}(t2)",
+                                                   reduce, axes));
+                      return std::vector<Node *>{b.op(OpKind::FusedElementwise, {x, y}, a)};
+                    }});
 }
 
 std::vector<OpCase> elementwiseCases() {
