@@ -5,11 +5,10 @@
 #include "backends/torch_backend.h"
 #include "ir/graph.h"
 #include "ir/parser.h"
-#include "ir/value_names.h"
 #include "passes/cost_profile.h"
 #include "passes/crossover.h"
+#include "passes/inspect/dump_pipeline.h"
 #include "passes/op_sweep.h"
-#include "passes/partition.h"
 #include "passes/plan_estimate.h"
 
 #include <fmt/format.h>
@@ -56,8 +55,30 @@ std::string costText(const OpCost &c) {
 }
 
 std::string conversionText(const CostProfile &p) {
-  return fmt::format("region launch {}, per value {}, per byte {}", formatSeconds(p.regionLaunchS),
-                     formatSeconds(p.convPerValueS), perUnit(p.convPerByteS, 1e9, "GB"));
+  // Per byte as a bandwidth: zero-copy conversions cost ~0 s/GB, which
+  // formatSeconds would print as "0ns/GB".
+  std::string perByte = p.convPerByteS > 0 ? fmt::format("{:.1f} GB/s", 1e-9 / p.convPerByteS)
+                                           : std::string("none (zero-copy)");
+  return fmt::format("region launch {}, per value {}, copies {}", formatSeconds(p.regionLaunchS),
+                     formatSeconds(p.convPerValueS), perByte);
+}
+
+/// Rows of cells as left-aligned columns as wide as their widest cell.
+std::string table(const std::vector<std::vector<std::string>> &rows) {
+  std::vector<size_t> width;
+  for (const auto &row : rows)
+    for (size_t c = 0; c < row.size(); ++c) {
+      width.resize(std::max(width.size(), row.size()), 0);
+      width[c] = std::max(width[c], row[c].size());
+    }
+  std::string out;
+  for (const auto &row : rows) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c)
+      line += c + 1 == row.size() ? row[c] : fmt::format("{:<{}}  ", row[c], width[c]);
+    out += line + "\n";
+  }
+  return out;
 }
 
 /// Whether the op's estimates differ by more than 10% at some swept size.
@@ -87,29 +108,21 @@ PartitionOptions autoOptions(const CostProfile &p) {
 std::string graphDiff(const std::filesystem::path &file, const CostProfile &a,
                       const CostProfile &b) {
   std::unique_ptr<Graph> g = parseGraphFile(file.string());
-  PartitionOptions oa = autoOptions(a), ob = autoOptions(b);
-  std::unique_ptr<Graph> ga = partitionedCopy(*g, oa), gb = partitionedCopy(*g, ob);
-  double ta = estimatePlan(*ga, a).totalSeconds(), tb = estimatePlan(*gb, b).totalSeconds();
-  std::vector<std::pair<const Node *, Backend>> moved;
-  for (const Node *n : ga->nodes()) {
-    if (n->isSource() || n->info().category == OpCategory::Conversion)
-      continue;
-    const Node *m = gb->nodeById(n->id()); // same passes before partitioning: ids match
-    if (m && m->op() == n->op() && m->backend() != n->backend())
-      moved.emplace_back(n, m->backend());
-  }
+  inspect::StageRun ra = inspect::runStages(*g, autoOptions(a), "");
+  inspect::StageRun rb = inspect::runStages(*g, autoOptions(b), "");
+  double ta = estimatePlan(*ra.graph, a).totalSeconds();
+  double tb = estimatePlan(*rb.graph, b).totalSeconds();
+  auto moved = inspect::movedNodes(ra, rb);
   std::string name = file.filename().string();
   if (moved.empty())
     return fmt::format("  {}: same partition (predicted {} / {})\n", name, formatSeconds(ta),
                        formatSeconds(tb));
-  stripConversions(*ga); // name values as the graph file does
-  std::vector<std::string> labels = valueLabels(*ga);
   std::string out =
       fmt::format("  {}: {} node{} change backend (predicted {} -> {})\n", name, moved.size(),
                   moved.size() == 1 ? "" : "s", formatSeconds(ta), formatSeconds(tb));
-  for (auto [n, to] : moved)
-    out += fmt::format("    {} {} {}: {} -> {}\n", labelOf(*ga, labels, n), n->opName(),
-                       n->type().str(), backendName(n->backend()), backendName(to));
+  for (const auto &[n, m] : moved)
+    out += fmt::format("    {} {} {}: {} -> {}\n", n.label, n.op, n.type, backendName(n.backend),
+                       backendName(m.backend));
   return out;
 }
 
@@ -123,17 +136,17 @@ std::string profileShowReport(const CostProfile &p, const std::string &name) {
   out += "\n'torch wins from' compares the op estimates (what the partitioner does; the "
          "equivalent --threshold is the numel); 'standalone' adds a region launch and the "
          "conversions of a lone torch node.\n\n";
-  out += fmt::format("{:<24} {:<27} {:<26} {:<26} {}\n", "op", "size", "torch wins from",
-                     "standalone", "fit error pure / torch");
+  std::vector<std::vector<std::string>> rows = {
+      {"op", "size", "torch wins from", "standalone", "fit error pure / torch"}};
   for (OpKind op : tunableOps()) {
     std::string opname(opName(op));
-    std::string meaning = sizeMeaning(op);
-    out +=
-        fmt::format("{:<24} {:<27} {:<26} {:<26} {} / {}{}\n", opname, meaning,
-                    describeCrossover(findCrossover(p, op), op),
-                    describeCrossover(findCrossover(p, op, true), op), fitText(p, opname, "pure"),
-                    fitText(p, opname, "torch"), p.fit.count(opname) ? "" : "  (defaults)");
+    rows.push_back(
+        {opname, sizeMeaning(op), describeCrossover(findCrossover(p, op), op),
+         describeCrossover(findCrossover(p, op, true), op),
+         fmt::format("{} / {}{}", fitText(p, opname, "pure"), fitText(p, opname, "torch"),
+                     p.fit.count(opname) ? "" : "  (defaults)")});
   }
+  out += table(rows);
   return out;
 }
 

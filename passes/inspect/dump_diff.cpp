@@ -20,6 +20,25 @@ std::string signedSeconds(double s) {
 
 } // namespace
 
+std::vector<std::pair<PlacedNode, PlacedNode>> movedNodes(const StageRun &a, const StageRun &b) {
+  const std::vector<PlacedNode> &p0 = a.beforeConversions, &p1 = b.beforeConversions;
+  std::vector<std::pair<PlacedNode, PlacedNode>> moved;
+  for (size_t id = 0; id < p0.size(); ++id) {
+    const PlacedNode &n = p0[id];
+    if (!n.valid)
+      continue;
+    // Both runs start from the same clone and run the same passes up to
+    // partitioning, which only annotates: the nodes before conversions match.
+    if (id >= p1.size() || !p1[id].valid || p1[id].op != n.op)
+      throw Error(fmt::format("internal error: cannot match node {} ({}) between the two "
+                              "partitions",
+                              n.label, n.op));
+    if (p1[id].backend != n.backend)
+      moved.emplace_back(n, p1[id]);
+  }
+  return moved;
+}
+
 std::string diffReport(const Graph &input, const PartitionOptions &base,
                        const std::string &baseSettings, const PartitionOptions &whatIf,
                        const std::string &whatIfSettings) {
@@ -28,22 +47,11 @@ std::string diffReport(const Graph &input, const PartitionOptions &base,
   const Graph &g0 = *before.graph, &g1 = *after.graph;
 
   std::vector<std::string> changes;
-  for (const Node *n : g0.nodes()) {
-    if (n->isSource() || isConversionNode(*n))
-      continue;
-    // Both runs start from the same clone and run the same passes before
-    // partitioning, so node ids match; conversions only add nodes.
-    const Node *m = g1.nodeById(n->id());
-    if (!m || m->op() != n->op())
-      throw Error(fmt::format("internal error: --diff cannot match node {} ({}) between the "
-                              "two partitions",
-                              before.preConversionLabels.at(n->id()), n->opName()));
-    if (m->backend() == n->backend())
-      continue;
-    changes.push_back(fmt::format("  {} = {} {}: {} -> {}", before.preConversionLabels.at(n->id()),
-                                  n->opName(), n->type().str(), placement(*n), placement(*m)));
-    changes.push_back(fmt::format("      default: {}", n->reason()));
-    changes.push_back(fmt::format("      what-if: {}", m->reason()));
+  for (const auto &[n, m] : movedNodes(before, after)) {
+    changes.push_back(
+        fmt::format("  {} = {} {}: {} -> {}", n.label, n.op, n.type, n.placement, m.placement));
+    changes.push_back(fmt::format("      default: {}", n.reason));
+    changes.push_back(fmt::format("      what-if: {}", m.reason));
   }
 
   PlanEstimate e0 = estimatePlan(g0, profileOf(base)), e1 = estimatePlan(g1, profileOf(whatIf));

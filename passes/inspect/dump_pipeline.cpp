@@ -21,20 +21,35 @@ std::vector<NodeSnapshot> snapshot(const Graph &g) {
   return s;
 }
 
+std::vector<PlacedNode> placements(const Graph &g) {
+  std::vector<std::string> labels = valueLabels(g);
+  std::vector<PlacedNode> p(g.idBound());
+  for (const Node *n : g.nodes())
+    if (!n->isSource() && !isConversionNode(*n))
+      p[n->id()] = {true,
+                    n->backend(),
+                    labels.at(n->id()),
+                    std::string(n->opName()),
+                    n->type().str(),
+                    placement(*n),
+                    n->reason()};
+  return p;
+}
+
 } // namespace
 
 StageRun runStages(const Graph &input, const PartitionOptions &opts, std::string_view stopAfter,
                    const std::function<void(std::string_view, const Graph &)> &afterEach) {
   std::vector<std::string> names = planPassNames();
   if (!stopAfter.empty() && std::find(names.begin(), names.end(), stopAfter) == names.end())
-    throw Error(fmt::format("--after {}: not a pass of the pipeline; it runs {}", stopAfter,
-                            fmt::join(names, ", ")));
+    throw OptionError(fmt::format("--after {}: not a pass of the pipeline; it runs {}", stopAfter,
+                                  fmt::join(names, ", ")));
   StageRun run;
   run.graph = input.clone();
   stripConversions(*run.graph);
   for (const std::string &name : names) {
     if (name == "insert-conversions")
-      run.preConversionLabels = valueLabels(*run.graph);
+      run.beforeConversions = placements(*run.graph);
     PassManager pm; // one pass at a time: verified after it, like compile()
     pm.add(createPlanPass(name, opts));
     pm.run(*run.graph);
@@ -48,8 +63,8 @@ StageRun runStages(const Graph &input, const PartitionOptions &opts, std::string
       break;
     }
   }
-  if (run.preConversionLabels.empty())
-    run.preConversionLabels = valueLabels(*run.graph);
+  if (run.beforeConversions.empty())
+    run.beforeConversions = placements(*run.graph);
   return run;
 }
 

@@ -10,6 +10,13 @@
 
 namespace duet::inspect {
 
+/// A compute node's placement, named as the printer labels it at that stage.
+struct PlacedNode {
+  bool valid = false;
+  Backend backend = Backend::Unassigned;
+  std::string label, op, type, placement, reason;
+};
+
 /// The graph after the plan passes (or after `stopAfter`), with what the
 /// dump's views need from intermediate stages.
 struct StageRun {
@@ -17,9 +24,11 @@ struct StageRun {
   std::string lastPass;
   bool complete = true;
   std::vector<NodeSnapshot> afterPartition; // by NodeId; empty if partition did not run
-  /// Printer labels before insert-conversions (conversions renumber the
-  /// anonymous values after them), by NodeId: how --diff names nodes.
-  std::vector<std::string> preConversionLabels;
+  /// Every compute node as the partition left it, just before
+  /// insert-conversions (by NodeId): until then two runs of the same input
+  /// have the same nodes, while conversions and fusion add and remove
+  /// different ones. How --diff matches and names nodes.
+  std::vector<PlacedNode> beforeConversions;
 };
 
 /// Runs planPassNames() on a copy of `input` (conversions stripped) one pass
@@ -28,6 +37,11 @@ struct StageRun {
 /// the names).
 StageRun runStages(const Graph &input, const PartitionOptions &opts, std::string_view stopAfter,
                    const std::function<void(std::string_view, const Graph &)> &afterEach = {});
+
+/// The compute nodes whose backend differs between two runs of the same
+/// input, as (first run, second run) pairs in node order. Throws
+/// duet::Error when the runs' nodes do not match (they always should).
+std::vector<std::pair<PlacedNode, PlacedNode>> movedNodes(const StageRun &a, const StageRun &b);
 
 /// What-if: partitions `input` with `base` (the default settings) and with
 /// `whatIf`, and reports the nodes whose backend differs and the predicted

@@ -85,7 +85,7 @@ TEST(DumpExplain, SaysWhenRegionMergingMovedANode) {
   EXPECT_NE(relu.find("partition: pure (estimate pure 1.0us <= torch 2.0us)"), std::string::npos)
       << relu;
   EXPECT_NE(relu.find("merge-regions: moved to torch: kept on torch: moving it to pure would "
-                      "add 1 conversion of 16.0 KB"),
+                      "add 1 conversion of 16.0 KiB"),
             std::string::npos)
       << relu;
   // The per-node comment of the text form says so too.
@@ -135,8 +135,29 @@ TEST(DumpDiff, ListsExactlyTheNodesThatChangeAndTheTimeDelta) {
   EXPECT_NE(none.out.find("no node changes backend"), std::string::npos) << none.out;
 
   auto bare = duet("dump " + example("mlp.duet") + " --no-fuse --mode auto --diff");
-  EXPECT_EQ(bare.code, 1);
+  EXPECT_EQ(bare.code, 2); // a usage error
   EXPECT_NE(bare.err.find("--threshold"), std::string::npos) << bare.err;
+}
+
+// With fusion on (the default, and the README's line), the two runs fuse
+// different chains: nodes are matched as the partition left them, before
+// conversions and fusion add and remove nodes.
+TEST(DumpDiff, WorksWithFusionOn) {
+  DUET_REQUIRE_TORCH();
+  Scratch s;
+  std::string profile = s.write("p.json", dumptest::flatProfile(1e-4, 1e-3));
+  for (const char *what : {"matmul=1000", "add=1", "relu=0", "matmul=1"}) {
+    auto r = duet("dump " + example("mlp.duet") + " --mode auto --diff --threshold " + what,
+                  "DUET_PROFILE='" + profile + "'");
+    ASSERT_EQ(r.code, 0) << what << ": " << r.err;
+    EXPECT_NE(r.out.find("what-if for graph mlp"), std::string::npos) << what << ": " << r.out;
+    EXPECT_NE(r.out.find("predicted total: "), std::string::npos) << what << ": " << r.out;
+  }
+  auto r = duet("dump " + example("mlp.duet") + " --mode auto --diff --threshold matmul=10000",
+                "DUET_PROFILE='" + profile + "'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("  %0 = matmul f32[32,256]: pure -> torch:0\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 node changes backend"), std::string::npos) << r.out;
 }
 
 TEST(DumpDiff, AnotherProfileIsAWhatIfToo) {

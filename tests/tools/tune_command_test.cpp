@@ -118,6 +118,24 @@ TEST(TuneCommand, ShowReportsHandComputedCrossovers) {
   EXPECT_TRUE(contains(add, "numel >= 4834")) << add;
   EXPECT_TRUE(contains(matmul, "n >= 80 (numel 6400)")) << matmul;
   EXPECT_TRUE(contains(matmul, "(defaults)")) << matmul; // no fit entry
+
+  // Columns line up: each starts where its header does, after a blank.
+  size_t header = r.out.find("\nop ");
+  ASSERT_NE(header, std::string::npos) << r.out;
+  std::string head = r.out.substr(header + 1, r.out.find('\n', header + 1) - header - 1);
+  std::vector<size_t> starts;
+  for (const char *col : {"size", "torch wins from", "standalone", "fit error"})
+    starts.push_back(head.find(col));
+  for (const std::string &op : {"add", "matmul", "conv2d", "layer_norm"}) {
+    std::string line = lineOf(op);
+    for (size_t at : starts) {
+      ASSERT_LT(at, line.size()) << line;
+      EXPECT_EQ(line[at - 1], ' ') << "column at " << at << " overflows in\n" << line;
+      EXPECT_NE(line[at], ' ') << line;
+    }
+  }
+  // Zero-copy conversions read as such, not as "0ns/GB".
+  EXPECT_FALSE(contains(r.out, "0ns/GB")) << r.out;
 }
 
 TEST(TuneCommand, DiffFindsChangedOpsAndPartitions) {
