@@ -44,8 +44,8 @@ Buffer gatherRows(const Buffer &b, const std::vector<int64_t> &rows) {
   return out;
 }
 
-DataLoader::DataLoader(const Dataset &data, DataLoaderOptions opts)
-    : data_(data), opts_(opts), rng_(opts.seed) {
+DataLoader::DataLoader(Dataset data, DataLoaderOptions opts)
+    : data_(std::move(data)), opts_(opts), rng_(opts.seed) {
   if (opts_.batchSize <= 0)
     throw Error("DataLoader: batch size must be positive, got " + std::to_string(opts_.batchSize));
   if (opts_.worldSize < 1 || opts_.rank < 0 || opts_.rank >= opts_.worldSize)

@@ -47,9 +47,12 @@ struct DataLoaderOptions {
   int worldSize = 1;
 };
 
+/// Holds its own Dataset (a copy shares the buffers' data, so this is cheap),
+/// so a loader built from a temporary, `DataLoader(loadFashionMnist(...), o)`,
+/// stays valid.
 class DataLoader {
 public:
-  DataLoader(const Dataset &data, DataLoaderOptions opts);
+  DataLoader(Dataset data, DataLoaderOptions opts);
   /// Batches in one epoch (for this rank; the same on every rank).
   int64_t numBatches() const;
   /// Starts a new epoch (reshuffles when shuffling).
@@ -62,7 +65,7 @@ public:
   const DataLoaderOptions &options() const { return opts_; }
 
 private:
-  const Dataset &data_;
+  Dataset data_;
   DataLoaderOptions opts_;
   std::mt19937_64 rng_;
   std::vector<int64_t> order_;

@@ -65,6 +65,24 @@ TEST(NnData, BatchingAndDropLast) {
   EXPECT_THROW(DataLoader(d, {0}), Error);
 }
 
+// The README's form: the loader is built from a temporary dataset (it used
+// to keep a reference to it, freed at the end of the statement).
+TEST(NnData, LoaderBuiltFromATemporaryOwnsItsData) {
+  DataLoader dl(counting(10), {4, true, 7, false});
+  std::vector<int64_t> first = dl.order();
+  for (int e = 0; e < 2; ++e) {
+    std::vector<int64_t> seen;
+    for (auto &batch : epoch(dl))
+      seen.insert(seen.end(), batch.begin(), batch.end());
+    if (e == 0)
+      EXPECT_EQ(seen, first);
+    std::sort(seen.begin(), seen.end());
+    EXPECT_EQ(seen, (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+    dl.reset();
+  }
+  EXPECT_EQ(dl.dataset().size(), 10);
+}
+
 TEST(NnData, SeededShuffleIsDeterministicAndAPermutation) {
   Dataset d = counting(50);
   DataLoader a(d, {7, true, 42, false}), b(d, {7, true, 42, false}), c(d, {7, true, 43, false});
