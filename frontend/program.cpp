@@ -1,6 +1,7 @@
 //===- frontend/program.cpp - define-then-run -----------------------------===//
 #include "frontend/program.h"
 
+#include "backends/runtime/plan_cache.h"
 #include "frontend/trace_context.h"
 #include "ir/graph.h"
 #include "ir/printer.h"
@@ -13,7 +14,7 @@ Program::Program(std::unique_ptr<Graph> graph, const CompileOptions &opts)
     : graph_(std::move(graph)) {
   if (graph_->outputs().empty())
     throw Error("Program: graph '" + graph_->name() + "' has no outputs");
-  plan_ = compile(*graph_, opts);
+  plan_ = globalPlanCache().getOrCompile(*graph_, opts);
 }
 
 std::vector<Buffer> Program::run(std::span<const Buffer> inputs, const ParamStore &params) const {

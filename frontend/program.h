@@ -28,17 +28,19 @@ class Graph;
 /// A compiled graph, run many times with new inputs.
 class Program {
 public:
-  /// Compiles `graph` (which must have its outputs set).
+  /// Compiles `graph` (which must have its outputs set), or reuses the plan
+  /// of an identical graph compiled with the same options (globalPlanCache()).
   Program(std::unique_ptr<Graph> graph, const CompileOptions &opts);
 
   /// The graph as built (before any pass): print it or save it as a .duet file.
   const Graph &graph() const { return *graph_; }
-  /// The compiled plan; plan().graph() is the optimized, partitioned graph.
+  /// The compiled plan (shared with identical Programs); plan().graph() is
+  /// the optimized, partitioned graph.
   Plan &plan() const { return *plan_; }
   /// Writes graph() in the text form, which `duet run FILE` loads. Throws
   /// duet::Error naming the file when it cannot be written.
   void save(const std::string &path) const;
-  /// Statistics of the most recent run.
+  /// Statistics of the most recent run of the plan.
   const RunStats &stats() const { return plan_->stats(); }
 
   /// Runs with `inputs` in declaration order and parameters by name; returns

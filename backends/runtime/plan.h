@@ -34,9 +34,9 @@ public:
   /// Throws duet::Error on a count or type mismatch of `outputs`.
   virtual void run(std::span<const Buffer> inputs, const ParamStore &params,
                    std::span<Buffer> outputs) = 0;
-  /// Measure each step's time in stats().steps, and the run's totalSeconds
-  /// (off by default: two clock reads per step are most of a tiny node's
-  /// cost). `duet run --stats` / `--trace` turn it on.
+  /// Measure each step's time in stats().steps (off by default: two clock
+  /// reads per step are most of a tiny node's cost; the run's totalSeconds
+  /// is measured always). `duet run --stats` / `--trace` turn it on.
   virtual void setStepTiming(bool on) = 0;
   /// Bytes of the arena the memory planner laid the intermediate values in.
   virtual int64_t arenaBytes() const = 0;

@@ -34,12 +34,24 @@ std::string PlanCache::keyOf(const Graph &g, const CompileOptions &opts) {
   key += "\n;params";
   for (const Node *n : g.params())
     key += " " + n->name();
-  const PartitionOptions &p = opts.partition;
-  key += fmt::format("\n;mode={} strict={} pipeline={} min-region={} profile={}",
-                     modeName(opts.mode), opts.strict,
-                     opts.pipeline.empty() ? defaultPipeline() : opts.pipeline,
-                     p.minRegionSeconds, static_cast<const void *>(p.profile.get()));
-  for (const auto &[op, threshold] : p.thresholds)
+  // Every option, by structured binding: a field added to either struct
+  // stops this from compiling until it is keyed (or said to be ignored).
+  const auto &[mode, partition, pipeline, printAfter, printSink, strict, memoryLimitBytes] = opts;
+  const auto &[partitionMode, profile, torchSupports, thresholds, minRegionSeconds,
+               minRegionSavingFraction, fuseElementwise] = partition;
+  // Ignored: printAfter/printSink (such compiles are never cached),
+  // partition.mode and torchSupports (compile() sets them from `mode` and
+  // the torch backend).
+  (void)printAfter, (void)printSink, (void)partitionMode, (void)torchSupports;
+  // The profile by identity: profileFromEnvironment() loads each file once,
+  // and a cached plan keeps its profile alive, so the address is not reused.
+  key += fmt::format("\n;mode={} strict={} memory-limit={} pipeline={} profile={} "
+                     "min-region={} min-region-saving={} fuse={}",
+                     modeName(mode), strict, memoryLimitBytes,
+                     pipeline.empty() ? defaultPipeline() : pipeline,
+                     static_cast<const void *>(profile.get()), minRegionSeconds,
+                     minRegionSavingFraction, fuseElementwise);
+  for (const auto &[op, threshold] : thresholds)
     key += fmt::format(" threshold.{}={}", op, threshold);
   return key;
 }

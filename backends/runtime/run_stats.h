@@ -27,7 +27,7 @@ struct RunStats {
   int64_t fallbacks = 0;        // torch regions re-run on pure
   int64_t planCacheHits = 0, planCacheMisses = 0;
   int64_t arenaBytes = 0;       // the plan's arena (memory_plan.h): peak of planned values
-  double totalSeconds = 0;      // last run, measured with step timing on (else 0)
+  double totalSeconds = 0;      // last run, wall time (0 before the first run)
   std::vector<StepTiming> steps;
   /// Human-readable table (what `duet run --stats` prints).
   std::string format() const;

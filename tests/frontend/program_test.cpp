@@ -1,6 +1,7 @@
 //===- tests/frontend/program_test.cpp - define-then-run ------------------===//
 #include "frontend/frontend.h"
 
+#include "backends/runtime/plan_cache.h"
 #include "ir/parser.h"
 
 #include <gtest/gtest.h>
@@ -53,6 +54,33 @@ TEST(Program, ReusedWithSeveralInputs) {
   }
   EXPECT_EQ(prog.graph().outputs()[0]->name(), "y");
   EXPECT_GT(prog.stats().pureNodes + prog.stats().torchNodes, 0);
+}
+
+// "compiled once, cached by structure + shapes" (README): a second identical
+// build reuses the plan, and every run records its time.
+TEST(Program, IdenticalBuildsShareOneCompiledPlan) {
+  auto build = [](const std::string &name, Shape xShape) {
+    GraphBuilder b(name);
+    Tensor x = b.input("x", DType::F32, std::move(xShape));
+    Tensor w = b.param("w", DType::F32, {4, 5});
+    return b.build({relu(matmul(x, w))});
+  };
+  globalPlanCache().clear();
+  Program first = build("cached_net", {3, 4});
+  Program second = build("cached_net", {3, 4});
+  EXPECT_EQ(&first.plan(), &second.plan());
+  EXPECT_EQ(globalPlanCache().hits(), 1);
+  EXPECT_EQ(globalPlanCache().misses(), 1);
+  Program otherShape = build("cached_net", {6, 4});
+  EXPECT_NE(&otherShape.plan(), &first.plan());
+  EXPECT_EQ(globalPlanCache().misses(), 2);
+
+  ParamStore params{{"w", filled({4, 5}, 0.1)}};
+  second.run({filled({3, 4}, 0.0)}, params);
+  EXPECT_EQ(second.stats().planCacheHits, 1);
+  EXPECT_GT(second.stats().totalSeconds, 0); // without setStepTiming
+  EXPECT_EQ(second.stats().format().find("total:        -"), std::string::npos)
+      << second.stats().format();
 }
 
 TEST(Program, BadFeedsNameTheProblem) {

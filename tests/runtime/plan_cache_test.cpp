@@ -1,6 +1,7 @@
 //===- tests/runtime/plan_cache_test.cpp - reusing compiled plans ---------===//
 #include "backends/runtime/params.h"
 #include "backends/runtime/plan_cache.h"
+#include "ir/error.h"
 #include "test_util.h"
 
 namespace duet {
@@ -50,10 +51,30 @@ TEST(PlanCache, MissesOnShapeNamesOrOptions) {
   CompileOptions strict = pureOptions();
   strict.strict = true;
   EXPECT_NE(cache.getOrCompile(*g, strict), base);
-  EXPECT_EQ(cache.misses(), 5);
+  // Fusion and the memory limit change the plan (or whether it compiles) too.
+  CompileOptions unfused = pureOptions();
+  unfused.partition.fuseElementwise = false;
+  EXPECT_NE(cache.getOrCompile(*g, unfused), base);
+  CompileOptions limited = pureOptions();
+  limited.memoryLimitBytes = 1 << 30;
+  EXPECT_NE(cache.getOrCompile(*g, limited), base);
+  CompileOptions saving = pureOptions();
+  saving.partition.minRegionSavingFraction = 0.5;
+  EXPECT_NE(cache.getOrCompile(*g, saving), base);
+  EXPECT_EQ(cache.misses(), 8);
   EXPECT_EQ(cache.hits(), 0);
   EXPECT_EQ(cache.getOrCompile(*g, pureOptions()), base);
   EXPECT_EQ(cache.hits(), 1);
+}
+
+// A memory limit the graph exceeds is an error on a hit as on a miss.
+TEST(PlanCache, MemoryLimitIsCheckedOnEveryKey) {
+  PlanCache cache;
+  auto g = test::makeMlp(4, 3, 5, 2);
+  cache.getOrCompile(*g, pureOptions());
+  CompileOptions tiny = pureOptions();
+  tiny.memoryLimitBytes = 16;
+  EXPECT_THROW(cache.getOrCompile(*g, tiny), Error);
 }
 
 TEST(PlanCache, PrintAfterAlwaysCompiles) {
