@@ -15,6 +15,14 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+/// An invalid option or flag value (an unknown pass for --print-after, a
+/// malformed --threshold, flags that contradict each other): the `duet`
+/// program exits 2 for these, as for any usage error.
+class OptionError : public Error {
+public:
+  using Error::Error;
+};
+
 /// A parse error carries its location so tools can print `file:line:col`.
 class ParseError : public Error {
 public:

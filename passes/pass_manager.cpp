@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -43,6 +44,13 @@ std::vector<std::string> PassManager::passNames() const {
 }
 
 bool PassManager::run(Graph &g) {
+  std::vector<std::string> names = passNames();
+  if (!printAfter_.empty() && printAfter_ != "*" &&
+      std::find(names.begin(), names.end(), printAfter_) == names.end())
+    throw OptionError(
+        fmt::format("--print-after {}: not a pass of the pipeline; it runs {} (or '*' "
+                    "for all)",
+                    printAfter_, fmt::join(names, ", ")));
   timings_.clear();
   const int debug = debugLevel();
   bool anyChanged = false;

@@ -25,7 +25,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -60,10 +60,8 @@ Settings environmentSettings(Mode mode) {
   s.profileName = "shipped defaults";
   if (mode != Mode::Pure) {
     s.options.profile = profileFromEnvironment();
-    if (s.options.profile) {
-      const char *env = std::getenv("DUET_PROFILE");
-      s.profileName = env && *env ? env : defaultProfilePath();
-    }
+    if (s.options.profile)
+      s.profileName = environmentProfilePath();
   }
   if (TorchBackend *torch = torchBackend())
     s.options.torchSupports = [torch](const Node &n, std::string *whyNot) {
@@ -116,16 +114,39 @@ void writeOutput(const std::string &text, const std::string &path) {
     throw Error("error while writing '" + path + "'");
 }
 
+/// --format, else the format -o's extension names (.svg, .png, .dot/.gv,
+/// .json), else text.
+std::string resolveFormat(const DumpOptions &o) {
+  if (!o.format.empty())
+    return o.format;
+  std::string ext = std::filesystem::path(o.output).extension().string();
+  if (ext == ".svg" || ext == ".png" || ext == ".dot" || ext == ".json")
+    return ext.substr(1);
+  if (ext == ".gv")
+    return "dot";
+  return "text";
+}
+
+/// With -o FILE, stdout says what went where.
+void reportWritten(const DumpOptions &o, bool formatFromExtension) {
+  if (!o.output.empty() && o.output != "-")
+    std::cout << fmt::format("wrote {} ({}{})\n", o.output, o.format,
+                             formatFromExtension ? ", from the extension" : "");
+}
+
 } // namespace
 
-int dumpGraphFile(const DumpOptions &o) {
+int dumpGraphFile(const DumpOptions &given) {
+  DumpOptions o = given;
+  o.format = resolveFormat(given);
   std::unique_ptr<Graph> input = parseGraphFile(o.file);
   const bool graphviz = o.format == "dot" || o.format == "svg" || o.format == "png";
   if (o.printAfterAll && o.format != "text")
-    throw Error("--print-after-all shows every stage as text; use --after PASS with --format " +
-                o.format + " to see one stage");
+    throw OptionError(
+        "--print-after-all shows every stage as text; use --after PASS with --format " + o.format +
+        " to see one stage");
   if (o.collapse && o.noCollapse)
-    throw Error("--collapse and --no-collapse contradict each other");
+    throw OptionError("--collapse and --no-collapse contradict each other");
 
   Mode mode = resolveMode(o.mode);
   Settings settings = environmentSettings(mode);
@@ -143,13 +164,14 @@ int dumpGraphFile(const DumpOptions &o) {
 
   if (o.diff) {
     if (o.profile.empty() && o.thresholds.empty())
-      throw Error("--diff compares the default partition with the one --threshold OP=N or "
-                  "--profile FILE gives; pass at least one of them");
+      throw OptionError("--diff compares the default partition with the one --threshold OP=N or "
+                        "--profile FILE gives; pass at least one of them");
     if (o.format != "text")
-      throw Error("--diff prints a text report; drop --format " + o.format);
+      throw OptionError("--diff prints a text report; drop --format " + o.format);
     writeOutput(diffReport(*input, settings.options, settingsText(settings), chosen.options,
                            settingsText(chosen)),
                 o.output);
+    reportWritten(o, given.format.empty());
     return 0;
   }
 
@@ -184,8 +206,9 @@ int dumpGraphFile(const DumpOptions &o) {
     else
       renderDot(source, o.format, o.output == "-" ? "" : o.output);
   } else {
-    throw Error("--format " + o.format + ": expected text, dot, json, svg or png");
+    throw OptionError("--format " + o.format + ": expected text, dot, json, svg or png");
   }
+  reportWritten(o, given.format.empty());
   return 0;
 }
 
@@ -214,10 +237,10 @@ void addDumpCommand(CLI::App &app) {
       ->type_name("US")
       ->check(nonNegative());
   dump->add_option("--min-region-saving", opts->minRegionSaving,
-                  "Auto mode: a torch region must save at least this fraction of its "
-                  "estimated pure time, net of conversions (default 0.1)")
+                   "Auto mode: a torch region must save at least this fraction of its "
+                   "estimated pure time, net of conversions (default 0.1)")
       ->type_name("FRACTION")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(inRange(0, 1));
   dump->add_flag("--no-fuse", opts->noFuse,
                  "Show the plan without fuse-elementwise (elementwise chains node by node)");
   auto *after = dump->add_option("--after", opts->after,
@@ -226,9 +249,10 @@ void addDumpCommand(CLI::App &app) {
   dump->add_flag("--print-after-all", opts->printAfterAll,
                  "Print the graph (text) after every pass, then the final plan")
       ->excludes(after);
-  dump->add_option("--format", opts->format, "Output format")
-      ->check(CLI::IsMember({"text", "dot", "json", "svg", "png"}))
-      ->default_val("text");
+  dump->add_option("--format", opts->format,
+                   "Output format (default: from -o's extension, .svg .png .dot .gv .json, "
+                   "else text)")
+      ->check(CLI::IsMember({"text", "dot", "json", "svg", "png"}));
   dump->add_option("-o,--output", opts->output, "Write to FILE instead of stdout")
       ->type_name("FILE");
   dump->add_flag("--explain", opts->explain,
@@ -241,6 +265,12 @@ void addDumpCommand(CLI::App &app) {
                  "DOT: draw each chain of 3+ elementwise ops as one box (automatic above 80 "
                  "nodes)");
   dump->add_flag("--no-collapse", opts->noCollapse, "DOT: never collapse elementwise chains");
+  dump->footer("Examples:\n"
+               "  duet dump examples/transformer_block.duet --explain  # where, and why\n"
+               "  duet dump examples/cnn.duet -o cnn.svg          # format from the extension\n"
+               "  duet dump examples/mlp.duet --threshold matmul=1000 --diff  # what-if\n"
+               "  duet dump examples/mlp.duet --after partition   # one stage\n"
+               "  duet dump examples/mlp.duet --print-after-all   # every stage");
   dump->callback([opts] {
     if (int rc = dumpGraphFile(*opts))
       throw CLI::RuntimeError(rc);

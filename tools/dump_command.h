@@ -13,7 +13,7 @@ struct DumpOptions {
   std::vector<std::string> thresholds;       // OP=N
   std::string after;                         // stop after this pass
   bool printAfterAll = false;                // text dump after every pass
-  std::string format = "text";               // text | dot | json | svg | png
+  std::string format;                        // text | dot | json | svg | png; "": from -o
   std::string output;                        // file; empty: stdout
   bool explain = false;                      // why each node went where
   bool diff = false;                         // what-if: default vs --threshold/--profile

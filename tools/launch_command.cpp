@@ -27,11 +27,10 @@ void addLaunchCommand(CLI::App &app) {
                 "MASTER_ADDR, MASTER_PORT); stop them all if one fails.");
   sub->add_option("-n,--nproc", opts->ranks, "Number of ranks to start")
       ->required()
-      ->check(CLI::Range(1, 1024));
-  sub->add_option("--port", opts->port,
-                  "MASTER_PORT for the rendezvous (0: pick a free port)")
+      ->check(integerInRange(1, 1024));
+  sub->add_option("--port", opts->port, "MASTER_PORT for the rendezvous (0: pick a free port)")
       ->capture_default_str()
-      ->check(CLI::Range(0, 65535));
+      ->check(integerInRange(0, 65535));
   sub->add_option("--master-addr", opts->masterAddr, "MASTER_ADDR (this machine)")
       ->capture_default_str();
   sub->add_option("--grace", opts->graceSeconds,

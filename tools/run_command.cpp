@@ -6,6 +6,7 @@
 #include "backends/runtime/mode_setting.h"
 #include "backends/runtime/params.h"
 #include "backends/runtime/plan.h"
+#include "backends/runtime/profile_env.h"
 #include "backends/runtime/thread_setting.h"
 #include "backends/runtime/trace_writer.h"
 #include "frontend/nn/checkpoint.h"
@@ -21,6 +22,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -61,18 +63,60 @@ CompileOptions compileOptionsFor(const RunOptions &opts) {
   return c;
 }
 
+/// Every parameter of `g` must be in `store`, loaded from `source`.
+ParamStore requireAllParams(const Graph &g, ParamStore store, const std::string &source) {
+  for (const Node *p : g.params())
+    if (!store.count(p->name())) {
+      std::vector<std::string> names;
+      for (const auto &[name, value] : store)
+        names.push_back(name);
+      throw Error(fmt::format(
+          "parameter '{}' ({}) is not in {} (it holds {})", p->name(), p->type().str(), source,
+          names.empty() ? "nothing" : fmt::format("{}", fmt::join(names, ", "))));
+    }
+  return store;
+}
+
 /// --params DIR (one .npy each) or FILE.safetensors; else MODEL.safetensors
 /// beside MODEL.duet (what `duet import` writes); else initial values.
 ParamStore runParams(const Graph &g, const RunOptions &opts) {
   namespace fs = std::filesystem;
   if (opts.paramsDir.ends_with(".safetensors"))
-    return nn::loadSafetensors(opts.paramsDir);
+    return requireAllParams(g, nn::loadSafetensors(opts.paramsDir), opts.paramsDir);
   if (!opts.paramsDir.empty())
     return loadParams(g, opts.paramsDir);
   std::string beside = fs::path(opts.file).replace_extension(".safetensors").string();
   if (!g.params().empty() && fs::exists(beside))
-    return nn::loadSafetensors(beside);
+    return requireAllParams(g, nn::loadSafetensors(beside), beside);
   return initParams(g, opts.seed);
+}
+
+/// ", profile FILE" (or shipped defaults) where the mode reads a profile.
+std::string profileNote(const CompileOptions &c) {
+  if (c.mode == Mode::Pure)
+    return "";
+  std::string path = c.partition.profile ? environmentProfilePath() : "";
+  return ", profile " + (path.empty() ? std::string("shipped defaults") : path);
+}
+
+struct RunTimes {
+  double first = 0;          // the first (cold) run
+  int warmup = 0;            // untimed runs after it
+  std::vector<double> timed; // the --repeat runs after the warm-up
+};
+
+std::string describeTimes(RunTimes t) {
+  if (t.timed.empty())
+    return fmt::format("ran in {:.3f} ms (the first run; --warmup N --repeat M time the steady "
+                       "state)",
+                       1e3 * t.first);
+  std::sort(t.timed.begin(), t.timed.end());
+  size_t n = t.timed.size();
+  double median = n % 2 ? t.timed[n / 2] : 0.5 * (t.timed[n / 2 - 1] + t.timed[n / 2]);
+  return fmt::format("first run {:.3f} ms; then median {:.3f} ms, min {:.3f} ms of {} run{} "
+                     "(after {} warm-up)",
+                     1e3 * t.first, 1e3 * median, 1e3 * t.timed.front(), n, n == 1 ? "" : "s",
+                     t.warmup);
 }
 
 std::string outputName(const Graph &g, size_t i) {
@@ -99,15 +143,26 @@ int runGraphFile(const RunOptions &opts) {
   std::shared_ptr<Plan> plan = compile(*g, copts);
   plan->setStepTiming(opts.stats || !opts.trace.empty()); // per-step times cost a little
   std::vector<Buffer> outs;
-  auto start = std::chrono::steady_clock::now();
-  for (int r = 0; r < std::max(opts.repeat, 1); ++r)
+  auto timedRun = [&] {
+    auto start = std::chrono::steady_clock::now();
     outs = plan->run(bound.inputs, params);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  // The first run pays one-time start-up (LibTorch's primitive creation,
+  // first-touch page faults): shown apart from the steady state.
+  RunTimes times;
+  times.first = timedRun();
+  const bool steady = opts.warmup > 0 || opts.repeat > 1;
+  if (steady) {
+    for (int r = 0; r < opts.warmup; ++r)
+      timedRun();
+    times.warmup = opts.warmup;
+    for (int r = 0; r < opts.repeat; ++r)
+      times.timed.push_back(timedRun());
+  }
 
-  std::cout << fmt::format("graph {} ({} nodes), mode {}: ran in {:.3f} ms{}\n", g->name(),
-                           g->size(), modeName(copts.mode),
-                           1e3 * seconds / std::max(opts.repeat, 1),
-                           opts.repeat > 1 ? fmt::format(" (mean of {})", opts.repeat) : "");
+  std::cout << fmt::format("graph {} ({} nodes), mode {}{}: {}\n", g->name(), g->size(),
+                           modeName(copts.mode), profileNote(copts), describeTimes(times));
   for (size_t i = 0; i < outs.size(); ++i)
     std::cout << fmt::format("  %{} = {}\n", outputName(*g, i), summarize(outs[i]));
   if (!opts.outDir.empty()) {
@@ -136,7 +191,8 @@ void addRunCommand(CLI::App &app) {
       ->expected(1)
       ->take_all();
   run->add_option("--seed", opts->seed, "Seed of random inputs and initial parameters")
-      ->default_val(0);
+      ->default_val(0)
+      ->check(integerAtLeast(0));
   run->add_option("-o,--output-dir", opts->outDir,
                   "Write each output as DIR/<name>.npy (anonymous outputs: output0.npy, ...)")
       ->type_name("DIR");
@@ -164,7 +220,7 @@ void addRunCommand(CLI::App &app) {
                   "Auto mode: a torch region must save at least this fraction of its "
                   "estimated pure time, net of conversions (default 0.1)")
       ->type_name("FRACTION")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(inRange(0, 1));
   run->add_flag("--no-fuse", opts->noFuse,
                 "Run elementwise chains node by node instead of fusing them "
                 "(fuse-elementwise off)");
@@ -172,7 +228,7 @@ void addRunCommand(CLI::App &app) {
                   "Threads for big kernels, pure and torch alike (default: "
                   "$DUET_NUM_THREADS, else the cores)")
       ->type_name("N")
-      ->check(CLI::PositiveNumber);
+      ->check(integerAtLeast(1));
   run->add_option("--params", opts->paramsDir,
                   "Load every parameter from DIR/<name>.npy, or from FILE.safetensors, "
                   "instead of FILE's own .safetensors beside it (as `duet import` writes) "
@@ -184,15 +240,29 @@ void addRunCommand(CLI::App &app) {
   run->add_option("--print-after", opts->printAfter,
                   "Print the graph after pass PASS ('*': after every pass)")
       ->type_name("PASS");
-  run->add_option("--repeat", opts->repeat, "Run N times and report the mean time")
+  run->add_option("--warmup", opts->warmup,
+                  "After the first (cold) run, run N times untimed before the timed runs")
+      ->type_name("N")
+      ->default_val(0)
+      ->check(integerAtLeast(0));
+  run->add_option("--repeat", opts->repeat,
+                  "Time M runs after the first run and the warm-up; report their median and "
+                  "min (the first run is shown apart)")
+      ->type_name("M")
       ->default_val(1)
-      ->check(positive());
+      ->check(integerAtLeast(1));
   run->add_option("--profile", opts->profile,
                   "Cost profile (JSON from `duet tune`) instead of $DUET_PROFILE / the default")
       ->type_name("FILE");
   run->add_option("--trace", opts->trace,
                   "Write the last run's steps as a Chrome/Perfetto trace (JSON) to FILE")
       ->type_name("FILE");
+  run->footer("Examples:\n"
+              "  duet run examples/mlp.duet                       # random inputs\n"
+              "  duet run examples/mlp.duet --input x=x.npy -o out/  # .npy in, .npy out\n"
+              "  duet run examples/transformer_block.duet --mode auto --stats\n"
+              "  duet run examples/cnn.duet --warmup 3 --repeat 20   # steady-state timing\n"
+              "  duet run examples/mlp.duet --print-after '*'     # the graph after every pass");
   run->callback([opts] {
     if (int rc = runGraphFile(*opts))
       throw CLI::RuntimeError(rc);

@@ -19,7 +19,8 @@ struct RunOptions {
   std::string paramsDir;               // load params from DIR/<name>.npy
   std::string saveParamsDir;           // write the params used
   std::string printAfter;              // dump the graph after a pass
-  int repeat = 1;                      // run N times (timing)
+  int warmup = 0;                      // untimed runs after the first
+  int repeat = 1;                      // timed runs after the warm-up
   std::string trace;                   // write a Chrome trace of the last run
   std::string profile;                 // cost profile JSON; empty: DUET_PROFILE / default
   double minRegionUs = -1;            // auto: evict regions saving less (-1: default)

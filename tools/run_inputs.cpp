@@ -22,10 +22,12 @@ std::string describeInputs(const Graph &g) {
 
 /// Reads `path` and checks it against the declaration of `node`.
 Buffer readFor(const Node &node, const std::string &path, const char *what) {
-  Buffer b = readNpy(path);
+  std::string fileType;
+  Buffer b = readNpy(path, &fileType);
   if (b.type() != node.type())
     throw Error(std::string(what) + " '" + node.name() + "' is declared " + node.type().str() +
-                ", but " + path + " holds " + b.type().str());
+                ", but " + path + " holds " + fileType +
+                (fileType != b.type().str() ? " (read as " + b.type().str() + ")" : ""));
   return b;
 }
 
@@ -138,8 +140,12 @@ void fillRandomInputs(const Graph &g, std::vector<Buffer> &inputs, uint64_t seed
 }
 
 ParamStore loadParams(const Graph &g, const std::string &dir) {
+  if (!std::filesystem::exists(dir))
+    throw Error("--params " + dir + ": no such file or directory");
   if (!std::filesystem::is_directory(dir))
-    throw Error("--params " + dir + ": not a directory");
+    throw Error("--params " + dir +
+                ": not a directory (give a directory of NAME.npy files, or a "
+                ".safetensors file)");
   ParamStore store;
   for (const Node *p : g.params()) {
     std::string path = (std::filesystem::path(dir) / (p->name() + ".npy")).string();

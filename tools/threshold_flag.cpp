@@ -12,7 +12,8 @@ std::map<std::string, double> parseThresholds(const std::vector<std::string> &sp
     size_t eq = spec.find('=');
     std::string op = spec.substr(0, eq);
     if (eq == std::string::npos || !opFromName(op))
-      throw Error("--threshold " + spec + ": expected OP=N with OP an op name (e.g. matmul=1e6)");
+      throw OptionError("--threshold " + spec +
+                        ": expected OP=N with OP an op name (e.g. matmul=1e6)");
     std::string count = spec.substr(eq + 1);
     size_t used = 0;
     double n = -1;
@@ -22,7 +23,7 @@ std::map<std::string, double> parseThresholds(const std::vector<std::string> &sp
       used = 0;
     }
     if (used != count.size() || count.empty() || !(n >= 0))
-      throw Error("--threshold " + spec + ": '" + count + "' is not a non-negative number");
+      throw OptionError("--threshold " + spec + ": '" + count + "' is not a non-negative number");
     out[op] = n;
   }
   return out;

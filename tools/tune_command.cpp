@@ -178,7 +178,8 @@ void addTuneCommand(CLI::App &app) {
   tune->add_flag("--quick", opts->quick, "Fewer, smaller sizes and shorter timings (< 1 minute)");
   tune->add_option("--threads", opts->threads,
                    "Torch (and OpenBLAS) threads while measuring; the profile records them")
-      ->check(positive());
+      ->type_name("N")
+      ->check(integerAtLeast(1));
   tune->add_option("--show", opts->show,
                    "Report a profile: per op, the size from which torch wins and the fit error")
       ->type_name("PROFILE.json");
@@ -197,6 +198,11 @@ void addTuneCommand(CLI::App &app) {
   // Test knobs, not shown in --help.
   tune->add_option("--max-points", opts->maxPoints, "")->group("");
   tune->add_option("--point-ms", opts->pointMs, "")->group("");
+  tune->footer("Examples:\n"
+               "  duet tune                      # measure; writes the default profile\n"
+               "  duet tune --quick -o quick.json  # a rougher profile in about half a minute\n"
+               "  duet tune --show ~/.config/duet/profile.json  # crossover sizes per op\n"
+               "  duet tune --diff old.json new.json          # what changed, what moves");
   tune->callback([opts] {
     if (int rc = tuneCommand(*opts))
       throw CLI::RuntimeError(rc);

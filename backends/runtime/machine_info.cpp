@@ -95,7 +95,7 @@ std::map<std::string, std::string> currentMachine() {
 #else
   m["build"] = "unoptimized";
 #endif
-  m["duet"] = "0.1.0";
+  m["duet"] = DUET_VERSION; // project(VERSION) in CMakeLists.txt
   return m;
 }
 

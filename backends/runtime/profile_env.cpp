@@ -21,17 +21,20 @@ std::string defaultProfilePath() {
   return "";
 }
 
+std::string environmentProfilePath() {
+  if (const char *env = std::getenv("DUET_PROFILE"); env && *env)
+    return env;
+  std::string path = defaultProfilePath();
+  std::error_code ec;
+  if (path.empty() || !std::filesystem::is_regular_file(path, ec))
+    return "";
+  return path;
+}
+
 std::shared_ptr<const CostProfile> profileFromEnvironment() {
-  const char *env = std::getenv("DUET_PROFILE");
-  std::string path;
-  if (env && *env) {
-    path = env;
-  } else {
-    path = defaultProfilePath();
-    std::error_code ec;
-    if (path.empty() || !std::filesystem::is_regular_file(path, ec))
-      return nullptr;
-  }
+  const std::string path = environmentProfilePath();
+  if (path.empty())
+    return nullptr;
   static std::mutex mutex;
   static std::map<std::string, std::shared_ptr<const CostProfile>> loaded;
   std::lock_guard<std::mutex> lock(mutex);

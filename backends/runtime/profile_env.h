@@ -13,6 +13,10 @@ class CostProfile;
 /// (empty when neither variable is set).
 std::string defaultProfilePath();
 
+/// The file profileFromEnvironment() loads: DUET_PROFILE, else the default
+/// path when that file exists; "" for the shipped defaults.
+std::string environmentProfilePath();
+
 /// The profile plain runs use: the file named by DUET_PROFILE (an error,
 /// naming it, if it cannot be loaded), else the default path when that file
 /// exists, else null (the shipped defaults). Each file is loaded once per

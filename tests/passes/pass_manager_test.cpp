@@ -113,14 +113,24 @@ TEST(PassManager, PrintsAfterEveryPassWithStar) {
   EXPECT_NE(dumps[0], dumps[1]);
 }
 
-TEST(PassManager, NoDumpForAnUnlistedPass) {
+// A pass the pipeline does not run (or a typo) would print nothing and look
+// like success: it is an error that lists what the pipeline runs.
+TEST(PassManager, PrintAfterAnUnlistedPassIsAnError) {
   auto g = smallGraph();
+  std::string before = printGraph(*g);
   PassManager pm;
-  pm.add<DcePass>();
+  pm.add<VerifyPass>().add<DcePass>();
   int calls = 0;
   pm.setPrintAfter("cse", [&](const std::string &) { ++calls; });
-  pm.run(*g);
+  try {
+    pm.run(*g);
+    ADD_FAILURE() << "no error";
+  } catch (const Error &e) {
+    EXPECT_STREQ(e.what(), "--print-after cse: not a pass of the pipeline; it runs verify, dce "
+                           "(or '*' for all)");
+  }
   EXPECT_EQ(calls, 0);
+  EXPECT_EQ(printGraph(*g), before); // rejected before any pass ran
 }
 
 TEST(PassManager, VerifierFailureNamesTheBrokenPass) {

@@ -151,6 +151,31 @@ TEST(DumpDot, SvgAndPngGoThroughGraphviz) {
   EXPECT_EQ(dumptest::slurp(png).substr(1, 3), "PNG");
 }
 
+// Without --format, -o's extension picks the format (it used to write text
+// into x.svg), and stdout says what was written.
+TEST(DumpDot, FormatFollowsTheOutputExtension) {
+  Scratch s;
+  auto j = duet("dump " + example("mlp.duet") + " --mode pure -o " + s.file("g.json"));
+  ASSERT_EQ(j.code, 0) << j.err;
+  EXPECT_EQ(j.out, "wrote " + s.file("g.json") + " (json, from the extension)\n");
+  EXPECT_EQ(dumptest::slurp(s.file("g.json")).substr(0, 1), "{");
+  auto d = duet("dump " + example("mlp.duet") + " --mode pure -o " + s.file("g.dot"));
+  ASSERT_EQ(d.code, 0) << d.err;
+  EXPECT_EQ(dumptest::slurp(s.file("g.dot")).rfind("digraph", 0), 0u);
+  auto t = duet("dump " + example("mlp.duet") + " --mode pure -o " + s.file("g.duet"));
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_NE(dumptest::slurp(s.file("g.duet")).find("graph mlp("), std::string::npos);
+  // An explicit --format wins over the extension.
+  auto x = duet("dump " + example("mlp.duet") + " --mode pure --format dot -o " + s.file("h.json"));
+  ASSERT_EQ(x.code, 0) << x.err;
+  EXPECT_EQ(x.out, "wrote " + s.file("h.json") + " (dot)\n");
+  if (!haveDot())
+    return;
+  auto v = duet("dump " + example("mlp.duet") + " --mode pure -o " + s.file("x.svg"));
+  ASSERT_EQ(v.code, 0) << v.err;
+  EXPECT_NE(dumptest::slurp(s.file("x.svg")).find("</svg>"), std::string::npos);
+}
+
 TEST(DumpDot, MissingGraphvizIsAClearError) {
   Scratch s;
   std::filesystem::create_directories(s.file("empty"));

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 
 using namespace duet;
@@ -186,15 +187,15 @@ TEST(DuetRun, InputErrorsAreClear) {
 
 TEST(DuetRun, OutOfRangeNumbersStateTheRule) {
   auto r = runDuet("run '" + example("mlp.duet") + "' --repeat 0");
-  EXPECT_NE(r.exitCode, 0);
-  EXPECT_TRUE(contains(r.err, "--repeat: must be > 0, got 0")) << r.err;
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_TRUE(contains(r.err, "--repeat: must be an integer >= 1, got 0")) << r.err;
   EXPECT_LT(r.err.size(), 200u) << r.err; // not DBL_MAX spelled out
   r = runDuet("run '" + example("mlp.duet") + "' --min-region-us -1");
-  EXPECT_NE(r.exitCode, 0);
-  EXPECT_TRUE(contains(r.err, "--min-region-us: must be >= 0, got -1")) << r.err;
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_TRUE(contains(r.err, "--min-region-us: must be a number >= 0, got -1")) << r.err;
   r = runDuet("run '" + example("mlp.duet") + "' --min-region-us lots");
-  EXPECT_NE(r.exitCode, 0);
-  EXPECT_TRUE(contains(r.err, "'lots' is not a number")) << r.err;
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_TRUE(contains(r.err, "--min-region-us: must be a number >= 0, got lots")) << r.err;
 }
 
 TEST(DuetRun, HelpDocumentsEveryFlag) {
@@ -241,6 +242,63 @@ TEST(DuetRun, RunsAGraphSavedByGraphBuilder) {
     }
   expectNear(readNpy(dir / "out/y.npy"), want, 1e-5);
   expectNear(prog.run({xb}, params)[0], want, 1e-5);
+}
+
+} // namespace
+
+namespace {
+
+// A safetensors file beside the graph that lacks a parameter: the error
+// names the parameter and the file searched (it used to say only "missing
+// param").
+TEST(RunCommand, AParameterMissingFromTheSafetensorsNamesTheFile) {
+  TempDir dir("run_params");
+  std::ofstream(dir / "m.duet") << "graph m(%x: f32[2,4]) params(%w: f32[4,5], %b: f32[5]) {\n"
+                                   "  %0 = matmul(%x, %w) : f32[2,5]\n"
+                                   "  %1 = add(%0, %b) : f32[2,5]\n"
+                                   "  return %1\n}\n";
+  nn::saveSafetensors(dir / "m.safetensors", {{"b", patterned({5}, 1.0, 1)}});
+  auto r = runDuet("run '" + (dir / "m.duet") + "' --mode pure");
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_EQ(r.err, "duet: error: parameter 'w' (f32[4,5]) is not in " + (dir / "m.safetensors") +
+                       " (it holds b)\n");
+}
+
+// --warmup/--repeat time the steady state apart from the first run.
+TEST(RunCommand, WarmupAndRepeatReportMedianAndMinApartFromTheFirstRun) {
+  auto one = runDuet("run " + example("mlp.duet") + " --mode pure");
+  ASSERT_EQ(one.exitCode, 0) << one.err;
+  EXPECT_TRUE(contains(one.out, "ran in ")) << one.out;
+  EXPECT_TRUE(contains(one.out, "(the first run;")) << one.out;
+  auto r = runDuet("run " + example("mlp.duet") + " --mode pure --warmup 2 --repeat 5");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, ": first run ")) << r.out;
+  EXPECT_TRUE(contains(r.out, " ms; then median ")) << r.out;
+  EXPECT_TRUE(contains(r.out, " ms of 5 runs (after 2 warm-up)\n")) << r.out;
+  // min <= median
+  double median = std::stod(r.out.substr(r.out.find("median ") + 7));
+  double min = std::stod(r.out.substr(r.out.find(", min ") + 6));
+  EXPECT_LE(min, median) << r.out;
+}
+
+// Which cost profile a run used is said, as `duet dump` does.
+TEST(RunCommand, SaysWhichProfileItUsed) {
+#ifndef DUET_HAVE_TORCH
+  GTEST_SKIP() << "auto mode needs LibTorch";
+#endif
+  TempDir dir("run_profile"); // an empty config dir: no default profile
+  const char *xdg = std::getenv("XDG_CONFIG_HOME"), *profile = std::getenv("DUET_PROFILE");
+  std::string savedXdg = xdg ? xdg : "", savedProfile = profile ? profile : "";
+  setenv("XDG_CONFIG_HOME", dir.path().c_str(), 1);
+  unsetenv("DUET_PROFILE");
+  auto r = runDuet("run " + example("mlp.duet") + " --mode auto");
+  xdg ? setenv("XDG_CONFIG_HOME", savedXdg.c_str(), 1) : unsetenv("XDG_CONFIG_HOME");
+  if (profile)
+    setenv("DUET_PROFILE", savedProfile.c_str(), 1);
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "mode auto, profile shipped defaults: ")) << r.out;
+  auto pure = runDuet("run " + example("mlp.duet") + " --mode pure");
+  EXPECT_FALSE(contains(pure.out, "profile")) << pure.out; // pure reads no profile
 }
 
 } // namespace
