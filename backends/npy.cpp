@@ -227,12 +227,13 @@ std::string_view descrOf(DType t) {
 
 } // namespace
 
-Buffer readNpy(const std::string &path) {
+Buffer readNpy(const std::string &path, std::string *fileType) {
   const std::string bytes = readWholeFile(path);
-  return parseNpy(std::span(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size()), path);
+  return parseNpy(std::span(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size()), path,
+                  fileType);
 }
 
-Buffer parseNpy(std::span<const uint8_t> data, const std::string &path) {
+Buffer parseNpy(std::span<const uint8_t> data, const std::string &path, std::string *fileType) {
   const std::string_view bytes(reinterpret_cast<const char *>(data.data()), data.size());
   if (bytes.size() < kMagicLen + 2 || std::memcmp(bytes.data(), kMagic, kMagicLen) != 0)
     fail(path, "not a .npy file (bad magic)");
@@ -277,6 +278,8 @@ Buffer parseNpy(std::span<const uint8_t> data, const std::string &path) {
                            available - needed, needed));
 
   Buffer out = Buffer::allocate(dt.dtype, h.shape);
+  if (fileType)
+    *fileType = dt.widenI32 ? "i32" + shapeToString(h.shape) : out.type().str();
   const char *src = bytes.data() + dataStart;
   if (dt.widenI32) {
     int64_t *dst = out.data<int64_t>();

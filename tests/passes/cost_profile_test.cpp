@@ -228,8 +228,8 @@ TEST(CostProfile, FormatsSecondsAndBytes) {
   EXPECT_EQ(formatSeconds(4.12e-3), "4.1ms");
   EXPECT_EQ(formatSeconds(2.0), "2.0s");
   EXPECT_EQ(formatBytes(512), "512 B");
-  EXPECT_EQ(formatBytes(4096), "4.0 KB");
-  EXPECT_EQ(formatBytes(4 << 20), "4.0 MB");
+  EXPECT_EQ(formatBytes(4096), "4.0 KiB");
+  EXPECT_EQ(formatBytes(4 << 20), "4.0 MiB");
 }
 
 } // namespace

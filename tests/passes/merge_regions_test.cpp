@@ -261,7 +261,7 @@ TEST(MergeRegions, AbsorbsAPureNodeWhenConversionsCostMore) {
   Node *p = g->findNamed("p");
   EXPECT_EQ(p->backend(), Backend::Torch);
   EXPECT_EQ(p->reason().rfind("kept on torch: moving it to pure would add 1 conversion of "
-                              "256.0 KB (",
+                              "256.0 KiB (",
                               0),
             0u)
       << p->reason();

@@ -180,9 +180,9 @@ TEST(MemoryBudget, CompileRejectsBeforeAllocating) {
   opts.mode = Mode::Pure;
   opts.memoryLimitBytes = 1599;
   EXPECT_EQ(errorOf([&] { compile(*g, opts); }),
-            "graph 'chain' needs more memory than the memory limit of 1.6 KB (DUET_MEMORY_LIMIT "
+            "graph 'chain' needs more memory than the memory limit of 1.6 KiB (DUET_MEMORY_LIMIT "
             "or CompileOptions::memoryLimitBytes): node %b (relu f32[100], 400 B) brings live "
-            "tensors to 1.6 KB");
+            "tensors to 1.6 KiB");
   opts.memoryLimitBytes = 1600;
   auto plan = compile(*g, opts);
   std::mt19937 rng(1);
@@ -195,6 +195,20 @@ TEST(MemoryBudget, CompileRejectsBeforeAllocating) {
   EXPECT_NEAR(c.at(0), expect, 1e-4);
 }
 
+// KB is 1000 bytes when parsed; what is printed says KiB (1024), so the two
+// never disagree (100KB printed as "97.7 KiB", not as "97.7 KB").
+TEST(MemoryBudget, DecimalAndBinaryUnitsAreNamedApart) {
+  EXPECT_EQ(parseByteSize("100KB"), 100000);
+  EXPECT_EQ(parseByteSize("100KiB"), 102400);
+  auto g = parseGraph(kChain);
+  CompileOptions opts;
+  opts.mode = Mode::Pure;
+  opts.memoryLimitBytes = *parseByteSize("1KB");
+  std::string msg = errorOf([&] { compile(*g, opts); });
+  EXPECT_NE(msg.find("the memory limit of 1000 B"), std::string::npos) << msg;
+  EXPECT_EQ(formatBytes(100000), "97.7 KiB");
+}
+
 TEST(MemoryBudget, HugeInputIsNamed) {
   auto g =
       parseGraph("graph big(%x: f32[1000000,1000000]) {\n  %y = relu(%x) : f32[1000000,1000000]\n"
@@ -203,9 +217,9 @@ TEST(MemoryBudget, HugeInputIsNamed) {
   opts.mode = Mode::Pure;
   opts.memoryLimitBytes = int64_t(8) << 30;
   EXPECT_EQ(errorOf([&] { compile(*g, opts); }),
-            "graph 'big' needs more memory than the memory limit of 8.0 GB (DUET_MEMORY_LIMIT or "
-            "CompileOptions::memoryLimitBytes): input %x (f32[1000000,1000000] 3725.3 GB) brings "
-            "inputs, params and constants to 3725.3 GB");
+            "graph 'big' needs more memory than the memory limit of 8.0 GiB (DUET_MEMORY_LIMIT or "
+            "CompileOptions::memoryLimitBytes): input %x (f32[1000000,1000000] 3725.3 GiB) brings "
+            "inputs, params and constants to 3725.3 GiB");
 }
 
 TEST(MemoryBudget, DefaultsToPhysicalMemoryAndReadsTheEnvironment) {
