@@ -2,7 +2,8 @@
 //
 // Square f32 matmul through runPureNode (dispatch + operand checks + Eigen
 // GEMM into a preallocated output), reported as FLOP/s (2*n^3 per call).
-// Reference on a 2-core Zen3 (DESIGN.md): Eigen GEMM ~45-58 GFLOP/s per core.
+// Reference: Eigen GEMM ran ~45-58 GFLOP/s per core on a 2-core Zen3 (no AVX-512);
+// docs/benchmarks.md has this machine's figures.
 // Rates use wall time: on a shared VM the process CPU time under-reports
 // (it gave rates above the FMA peak), so wall time is the honest, if noisy,
 // measure; run on an idle machine.
