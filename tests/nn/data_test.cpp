@@ -74,8 +74,9 @@ TEST(NnData, LoaderBuiltFromATemporaryOwnsItsData) {
     std::vector<int64_t> seen;
     for (auto &batch : epoch(dl))
       seen.insert(seen.end(), batch.begin(), batch.end());
-    if (e == 0)
+    if (e == 0) {
       EXPECT_EQ(seen, first);
+    }
     std::sort(seen.begin(), seen.end());
     EXPECT_EQ(seen, (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
     dl.reset();

@@ -217,7 +217,7 @@ TEST_F(CliErrors, NumericFlagsStateTheRule) {
       << r.err;
   r = duet("run g.duet --seed -1");
   EXPECT_EQ(r.exitCode, 2);
-  for (const std::string &cmd :
+  for (std::string cmd :
        {"run g.duet --threads 0", "run g.duet --repeat 1.5", "dump g.duet --min-region-us -1"}) {
     r = duet(cmd);
     EXPECT_LT(r.err.size(), 160u) << cmd << ": " << r.err;
@@ -244,7 +244,7 @@ TEST_F(CliErrors, UsageErrorsExit2AndHelpIsThere) {
   EXPECT_EQ(r.exitCode, 2);
   EXPECT_NE(r.err.find("unknown command 'frob'"), std::string::npos) << r.err;
   // Each command's --help ends with its own examples.
-  for (const std::string &cmd : {"run", "dump", "tune", "import", "launch"}) {
+  for (std::string cmd : {"run", "dump", "tune", "import", "launch"}) {
     r = duet(cmd + " --help");
     EXPECT_EQ(r.exitCode, 0) << cmd;
     size_t examples = r.out.rfind("Example");

@@ -126,7 +126,7 @@ TEST(TuneCommand, ShowReportsHandComputedCrossovers) {
   std::vector<size_t> starts;
   for (const char *col : {"size", "torch wins from", "standalone", "fit error"})
     starts.push_back(head.find(col));
-  for (const std::string &op : {"add", "matmul", "conv2d", "layer_norm"}) {
+  for (std::string op : {"add", "matmul", "conv2d", "layer_norm"}) {
     std::string line = lineOf(op);
     for (size_t at : starts) {
       ASSERT_LT(at, line.size()) << line;
@@ -136,6 +136,7 @@ TEST(TuneCommand, ShowReportsHandComputedCrossovers) {
   }
   // Zero-copy conversions read as such, not as "0ns/GB".
   EXPECT_FALSE(contains(r.out, "0ns/GB")) << r.out;
+  EXPECT_TRUE(contains(r.out, "copies ~free (zero-copy)")) << r.out; // 1e-15 s/byte
 }
 
 TEST(TuneCommand, DiffFindsChangedOpsAndPartitions) {
