@@ -6,6 +6,7 @@
 #include "backends/runtime/mode_setting.h"
 #include "backends/runtime/params.h"
 #include "backends/runtime/plan.h"
+#include "backends/runtime/plan_cache.h"
 #include "backends/runtime/profile_env.h"
 #include "backends/runtime/thread_setting.h"
 #include "backends/runtime/trace_writer.h"
@@ -140,7 +141,7 @@ int runGraphFile(const RunOptions &opts) {
   if (!opts.saveParamsDir.empty())
     saveValues(opts.saveParamsDir, params);
 
-  std::shared_ptr<Plan> plan = compile(*g, copts);
+  std::shared_ptr<Plan> plan = globalPlanCache().getOrCompile(*g, copts); // --stats shows it
   plan->setStepTiming(opts.stats || !opts.trace.empty()); // per-step times cost a little
   std::vector<Buffer> outs;
   auto timedRun = [&] {

@@ -58,11 +58,16 @@ std::string PlanCache::keyOf(const Graph &g, const CompileOptions &opts) {
 
 std::shared_ptr<Plan> PlanCache::getOrCompile(const Graph &g, const CompileOptions &opts) {
   if (!opts.printAfter.empty()) {
+    std::shared_ptr<CacheCounters> counters;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       counters_->misses++;
+      counters = counters_;
     }
-    return compile(g, opts);
+    std::shared_ptr<Plan> plan = compile(g, opts);
+    if (auto *exec = dynamic_cast<Executor *>(plan.get()))
+      exec->attachCacheCounters(counters); // its stats still show the cache's counts
+    return plan;
   }
   std::string key = keyOf(g, opts);
   std::lock_guard<std::mutex> lock(mutex_);

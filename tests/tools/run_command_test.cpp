@@ -302,3 +302,16 @@ TEST(RunCommand, SaysWhichProfileItUsed) {
 }
 
 } // namespace
+
+namespace {
+
+// `duet run` compiles through the plan cache, so --stats reports it (it
+// showed "0 hits, 0 misses" whatever happened).
+TEST(RunCommand, StatsReportThePlanCache) {
+  auto r = runDuet("run " + example("mlp.duet") + " --mode pure --stats");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "plan cache:   0 hits, 1 miss\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "total:")) << r.out;
+}
+
+} // namespace
